@@ -1,0 +1,153 @@
+import { imageSize } from 'image-size';
+import * as jpeg from 'jpeg-js';
+import { decode as decodePng, convertIndexedToRgb } from 'fast-png';
+import bmp from 'bmp-js';
+import decodeWebp, { init as initWebp } from '@jsquash/webp/decode.js';
+
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'bmp';
+export const SUPPORTED_FORMATS: readonly ImageFormat[] = ['jpeg', 'png', 'webp', 'bmp'];
+
+/** An 8-bit RGBA raster. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export type ImageErrorCode = 'unsupported_image' | 'image_too_large' | 'invalid_image';
+
+/** Bad image input: callers map it to a 4xx, never a 500. */
+export class ImageInputError extends Error {
+  constructor(
+    readonly code: ImageErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImageInputError';
+  }
+}
+
+export interface DecodeLimits {
+  /** Largest width x height accepted; checked from the header before any pixel is decoded. */
+  maxPixels: number;
+}
+
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 12_000_000 };
+
+function startsWith(bytes: Uint8Array, sig: number[], offset = 0): boolean {
+  return bytes.length >= offset + sig.length && sig.every((b, i) => bytes[offset + i] === b);
+}
+
+/** Format from the magic bytes, never from a file name or a client's content type. */
+export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8)) return 'webp';
+  if (startsWith(bytes, [0x42, 0x4d])) return 'bmp';
+  return undefined;
+}
+
+/** Width and height from the header alone (the decompression-bomb check). */
+export function probeImage(bytes: Uint8Array): { format: ImageFormat; width: number; height: number } {
+  const format = sniffFormat(bytes);
+  if (!format) {
+    throw new ImageInputError('unsupported_image', `poster is not a supported image; send one of: ${SUPPORTED_FORMATS.join(', ')}`);
+  }
+  let size;
+  try {
+    size = imageSize(bytes);
+  } catch {
+    throw new ImageInputError('invalid_image', `poster looks like ${format} but its header cannot be read`);
+  }
+  const { width, height } = size;
+  if (!width || !height) throw new ImageInputError('invalid_image', `poster ${format} header has no dimensions`);
+  return { format, width, height };
+}
+
+let webpModule: WebAssembly.Module | undefined;
+
+/**
+ * WebP decoding runs libwebp as WASM. Workers cannot compile WASM from bytes at run time, so the
+ * host hands over a precompiled module: the Worker imports the .wasm, Node compiles the file.
+ */
+export async function setWebpDecoderModule(module: WebAssembly.Module): Promise<void> {
+  webpModule = module;
+  await initWebp(module);
+}
+
+function rgbaFromPng(bytes: Uint8Array): RgbaImage {
+  const png = decodePng(bytes);
+  const { width, height } = png;
+  const src = png.palette ? convertIndexedToRgb(png) : png.data;
+  const channels = png.palette ? src.length / (width * height) : png.channels;
+  const shift = png.depth === 16 && !png.palette ? 8 : 0;
+  const out = new Uint8Array(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    const s = p * channels;
+    const gray = channels < 3;
+    out[p * 4] = src[s] >> shift;
+    out[p * 4 + 1] = src[gray ? s : s + 1] >> shift;
+    out[p * 4 + 2] = src[gray ? s : s + 2] >> shift;
+    out[p * 4 + 3] = channels === 2 || channels === 4 ? src[s + channels - 1] >> shift : 255;
+  }
+  return { width, height, data: out };
+}
+
+function rgbaFromBmp(bytes: Uint8Array): RgbaImage {
+  // bmp-js reads a Node Buffer and returns pixels as A,B,G,R with A always 0.
+  const img = bmp.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const out = new Uint8Array(img.width * img.height * 4);
+  for (let i = 0; i < out.length; i += 4) {
+    out[i] = img.data[i + 3];
+    out[i + 1] = img.data[i + 2];
+    out[i + 2] = img.data[i + 1];
+    out[i + 3] = 255;
+  }
+  return { width: img.width, height: img.height, data: out };
+}
+
+async function decodeFormat(format: ImageFormat, bytes: Uint8Array, limits: DecodeLimits): Promise<RgbaImage> {
+  switch (format) {
+    case 'jpeg': {
+      const img = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: true,
+        maxResolutionInMP: limits.maxPixels / 1e6,
+        maxMemoryUsageInMB: 512,
+      });
+      return { width: img.width, height: img.height, data: img.data };
+    }
+    case 'png':
+      return rgbaFromPng(bytes);
+    case 'bmp':
+      return rgbaFromBmp(bytes);
+    case 'webp': {
+      if (!webpModule) throw new Error('WebP decoder not initialised: call setWebpDecoderModule first');
+      const copy = bytes.slice().buffer;
+      const img = await decodeWebp(copy);
+      return { width: img.width, height: img.height, data: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength) };
+    }
+  }
+}
+
+/** Decode JPEG, PNG, WebP or BMP bytes to RGBA, refusing oversized images before decoding them. */
+export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<RgbaImage> {
+  const { format, width, height } = probeImage(bytes);
+  if (width * height > limits.maxPixels) {
+    throw new ImageInputError(
+      'image_too_large',
+      `poster is ${width}x${height} (${width * height} pixels); the limit is ${limits.maxPixels} pixels`,
+    );
+  }
+  let img: RgbaImage;
+  try {
+    img = await decodeFormat(format, bytes, limits);
+  } catch (err) {
+    if (err instanceof ImageInputError || (err instanceof Error && err.message.startsWith('WebP decoder not initialised'))) throw err;
+    throw new ImageInputError('invalid_image', `poster ${format} data is truncated or corrupt`);
+  }
+  if (img.width !== width || img.height !== height || img.data.length < width * height * 4) {
+    throw new ImageInputError('invalid_image', `poster ${format} data does not match its header`);
+  }
+  return img;
+}
