@@ -1,0 +1,45 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { ApiError, errorBody } from './apiError';
+import type { AppEnv } from './env';
+import { metaRoutes } from './routes/meta';
+import { predictRoute } from './routes/predict';
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'body_too_large',
+  415: 'unsupported_media_type',
+};
+
+export const app = new OpenAPIHono<AppEnv>();
+
+app.route('/', metaRoutes);
+app.route('/', predictRoute);
+
+app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+app.doc31('/openapi.json', {
+  openapi: '3.1.0',
+  info: {
+    title: 'Movie genre classifier',
+    version: '1.0.0',
+    description: 'Ranks Action, Animation, Comedy, Documentary, Drama, Horror and Others for a movie plot and/or poster.',
+  },
+});
+
+app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+
+app.onError((err, c) => {
+  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
+  if (err instanceof HTTPException) {
+    const res = err.getResponse();
+    if (res.headers.get('content-type')?.includes('json')) return res;
+    const message = err.message || res.statusText || 'request rejected';
+    const code = message.startsWith('Malformed JSON') ? 'invalid_json' : (HTTP_CODES[err.status] ?? 'bad_request');
+    return c.json(errorBody(code, message), err.status);
+  }
+  console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', path: c.req.path, error: String(err), stack: (err as Error).stack }));
+  return c.json(errorBody('internal_error', 'unexpected server error'), 500);
+});

@@ -1,0 +1,101 @@
+import { ApiError } from './apiError';
+import { DEFAULT_POSTER_URL_HOSTS, LIMITS } from './limits';
+
+const tooLarge = () => new ApiError(413, 'poster_too_large', `poster is larger than ${LIMITS.posterMaxBytes} bytes`);
+
+export async function posterFromFile(file: File): Promise<Uint8Array> {
+  if (file.size > LIMITS.posterMaxBytes) throw tooLarge();
+  if (file.size === 0) throw new ApiError(400, 'invalid_image', 'poster file is empty');
+  return new Uint8Array(await file.arrayBuffer());
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Standard base64, optionally as a `data:image/...;base64,` URL; whitespace is ignored. */
+export function posterFromBase64(text: string): Uint8Array {
+  const payload = text.replace(/^data:[\w/+.-]*;base64,/, '').replace(/\s+/g, '');
+  if (payload.length === 0 || payload.length % 4 !== 0 || !BASE64.test(payload)) {
+    throw new ApiError(400, 'invalid_base64', 'poster is not valid base64');
+  }
+  if ((payload.length / 4) * 3 > LIMITS.posterMaxBytes + 2) throw tooLarge();
+  return Uint8Array.from(atob(payload), (c) => c.charCodeAt(0));
+}
+
+export function allowedHosts(setting: string | undefined): string[] {
+  const hosts = setting?.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  return hosts?.length ? hosts : DEFAULT_POSTER_URL_HOSTS;
+}
+
+function checkUrl(raw: string, hosts: string[]): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ApiError(400, 'invalid_poster_url', 'posterUrl is not a valid URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ApiError(400, 'invalid_poster_url', 'posterUrl must be http or https');
+  }
+  if (!hosts.includes(url.hostname.toLowerCase())) {
+    throw new ApiError(400, 'poster_url_not_allowed', `posterUrl host "${url.hostname}" is not allowed; allowed: ${hosts.join(', ')}`);
+  }
+  return url;
+}
+
+async function readCapped(body: ReadableStream<Uint8Array>, cap: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > cap) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Download a poster from an allow-listed host, following redirects by hand so that each hop is
+ * checked against the allow-list too (a redirect must not lead to an internal address).
+ */
+export async function posterFromUrl(raw: string, hostSetting: string | undefined): Promise<Uint8Array> {
+  const hosts = allowedHosts(hostSetting);
+  let url = checkUrl(raw, hosts);
+  const signal = AbortSignal.timeout(LIMITS.posterUrlTimeoutMs);
+  try {
+    for (let hop = 0; hop <= LIMITS.posterUrlMaxRedirects; hop++) {
+      const res = await fetch(url, { redirect: 'manual', signal, headers: { accept: 'image/*' } });
+      const location = res.headers.get('location');
+      if (res.status >= 300 && res.status < 400 && location) {
+        await res.body?.cancel();
+        url = checkUrl(new URL(location, url).href, hosts);
+        continue;
+      }
+      if (!res.ok || !res.body) {
+        await res.body?.cancel();
+        throw new ApiError(422, 'poster_url_failed', `posterUrl answered HTTP ${res.status}`);
+      }
+      if (Number(res.headers.get('content-length') ?? 0) > LIMITS.posterMaxBytes) {
+        await res.body.cancel();
+        throw tooLarge();
+      }
+      return await readCapped(res.body, LIMITS.posterMaxBytes);
+    }
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    const timedOut = (err as Error).name === 'TimeoutError' || signal.aborted;
+    throw new ApiError(422, 'poster_url_failed', timedOut ? `posterUrl did not answer within ${LIMITS.posterUrlTimeoutMs} ms` : 'posterUrl could not be fetched');
+  }
+  throw new ApiError(422, 'poster_url_failed', `posterUrl redirected more than ${LIMITS.posterUrlMaxRedirects} times`);
+}

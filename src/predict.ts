@@ -1,0 +1,89 @@
+import { ApiError } from './apiError';
+import { LIMITS } from './limits';
+import { getModels, type LoadedModels } from './modelStore';
+import { ort } from './ortRuntime';
+import { decodeImage, ImageInputError } from './shared/imageDecode';
+import { imageToTensor } from './shared/imageTensor';
+import { GENRES, type Genre } from './shared/labels';
+
+export interface PredictInput {
+  plot?: string;
+  poster?: Uint8Array;
+}
+
+export interface RankedGenre {
+  genre: Genre;
+  probability: number;
+}
+
+export interface Prediction {
+  /** All seven genres, most probable first; probabilities sum to 1. */
+  genres: RankedGenre[];
+  top: RankedGenre;
+  modalities: ('plot' | 'poster')[];
+  modelVersion: string;
+  /** Milliseconds: decode (tokenize, image decode+resize), encode (text/image encoders), classify (head). */
+  timings: { loadMs: number; decodeMs: number; encodeMs: number; classifyMs: number; totalMs: number };
+}
+
+async function run(session: ort.InferenceSession, names: string[], inputs: ort.Tensor[]): Promise<Float32Array> {
+  const feeds = Object.fromEntries(names.map((n, i) => [n, inputs[i]]));
+  const out = await session.run(feeds);
+  return out[session.outputNames[0]].data as Float32Array;
+}
+
+function encodePlot(models: LoadedModels, plot: string): ort.Tensor {
+  const { ids } = models.tokenizer.encode(plot);
+  if (ids.length === 0) throw new ApiError(400, 'invalid_plot', 'plot contains no words');
+  return new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]);
+}
+
+async function posterTensor(models: LoadedModels, poster: Uint8Array): Promise<ort.Tensor> {
+  const { image } = models.manifest;
+  try {
+    const rgba = await decodeImage(poster, { maxPixels: LIMITS.posterMaxPixels });
+    return new ort.Tensor('float32', imageToTensor(rgba, image), [1, 3, image.size, image.size]);
+  } catch (err) {
+    if (err instanceof ImageInputError) throw new ApiError(err.code === 'image_too_large' ? 413 : 400, err.code, err.message);
+    throw err;
+  }
+}
+
+/** Classify a plot and/or a poster (bytes already within the documented limits) with the served models. */
+export async function predict(bucket: R2Bucket, input: PredictInput): Promise<Prediction> {
+  const started = Date.now();
+  const models = await getModels(bucket);
+  const { sessions, manifest } = models;
+  const loaded = Date.now();
+
+  const textIds = input.plot !== undefined ? encodePlot(models, input.plot) : undefined;
+  const pixels = input.poster !== undefined ? await posterTensor(models, input.poster) : undefined;
+  const decoded = Date.now();
+
+  const m = manifest.models;
+  const textVector = textIds && new ort.Tensor('float32', await run(sessions.textEncoder, m.textEncoder.inputs, [textIds]), [1, manifest.text.dim]);
+  const imageFeatures = pixels && new ort.Tensor('float32', await run(sessions.imageEncoder, m.imageEncoder.inputs, [pixels]), [1, manifest.image.dim]);
+  const encoded = Date.now();
+
+  let probs: Float32Array;
+  if (textVector && imageFeatures) probs = await run(sessions.fusionHead, m.fusionHead.inputs, [textVector, imageFeatures]);
+  else if (textVector) probs = await run(sessions.textHead, m.textHead.inputs, [textVector]);
+  else if (imageFeatures) probs = await run(sessions.imageHead, m.imageHead.inputs, [imageFeatures]);
+  else throw new ApiError(400, 'missing_input', 'send a plot, a poster, or both');
+  const classified = Date.now();
+
+  const genres = GENRES.map((genre, i) => ({ genre, probability: probs[i] })).sort((a, b) => b.probability - a.probability);
+  return {
+    genres,
+    top: genres[0],
+    modalities: [...(textVector ? ['plot' as const] : []), ...(imageFeatures ? ['poster' as const] : [])],
+    modelVersion: manifest.version,
+    timings: {
+      loadMs: loaded - started,
+      decodeMs: decoded - loaded,
+      encodeMs: encoded - decoded,
+      classifyMs: classified - encoded,
+      totalMs: classified - started,
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { z } from '@hono/zod-openapi';
+import { LIMITS } from './limits';
+import { GENRES } from './shared/labels';
+
+const plot = z
+  .string()
+  .trim()
+  .min(1, 'plot is empty')
+  .max(LIMITS.plotMaxChars, `plot is longer than ${LIMITS.plotMaxChars} characters`)
+  .openapi({ description: `Plot description, 1-${LIMITS.plotMaxChars} characters`, example: 'A retired hitman is pulled back in for one last job.' });
+
+export const predictJsonBody = z
+  .object({
+    plot: plot.optional(),
+    poster: z.string().optional().openapi({ description: `Poster image (JPEG, PNG, WebP or BMP) as base64 or a data: URL; at most ${LIMITS.posterMaxBytes} bytes decoded` }),
+    posterUrl: z.string().optional().openapi({ description: 'http(s) URL of the poster on an allow-listed host (POSTER_URL_HOSTS)' }),
+  })
+  .strict()
+  .refine((b) => !(b.poster && b.posterUrl), { message: 'send either poster or posterUrl, not both' })
+  .openapi('PredictJson');
+
+export const predictFormBody = z
+  .object({
+    plot: plot.optional(),
+    poster: z
+      .instanceof(File, { message: 'poster must be a file upload' })
+      .optional()
+      .openapi({ type: 'string', format: 'binary', description: `Poster image file, at most ${LIMITS.posterMaxBytes} bytes` }),
+  })
+  .openapi('PredictForm');
+
+const rankedGenre = z.object({ genre: z.enum(GENRES), probability: z.number().min(0).max(1) });
+
+export const predictResponse = z
+  .object({
+    genres: z.array(rankedGenre).length(GENRES.length).openapi({ description: 'All genres, most probable first; probabilities sum to 1' }),
+    top: rankedGenre,
+    modalities: z.array(z.enum(['plot', 'poster'])),
+    modelVersion: z.string(),
+    timings: z.object({
+      loadMs: z.number(),
+      decodeMs: z.number(),
+      encodeMs: z.number(),
+      classifyMs: z.number(),
+      totalMs: z.number(),
+    }),
+  })
+  .openapi('Prediction');
+
+export const errorResponse = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .openapi('Error');
+
+export const healthResponse = z
+  .object({
+    status: z.literal('ok'),
+    models: z.object({ loaded: z.boolean(), version: z.string().optional(), loads: z.number(), loadMs: z.number().optional() }),
+    wasmHeapBytes: z.number().optional(),
+  })
+  .openapi('Health');
+
+export const genresResponse = z.object({ genres: z.array(z.enum(GENRES)) }).openapi('Genres');
