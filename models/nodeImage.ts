@@ -8,7 +8,7 @@ let ready: Promise<void> | undefined;
 export function initNodeImageDecoders(): Promise<void> {
   ready ??= (async () => {
     const path = createRequire(import.meta.url).resolve('@jsquash/webp/codec/dec/webp_dec.wasm');
-    await setWebpDecoderModule(await WebAssembly.compile(await readFile(path)));
+    await setWebpDecoderModule(new WebAssembly.Module(await readFile(path)));
   })();
   return ready;
 }
