@@ -1,13 +1,35 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // CI reads the JSON report to print its "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: 'test-output/vitest.json' }]],
     projects: [
       {
         test: {
           name: 'node',
           include: ['test/**/*.test.ts'],
           exclude: ['test/worker/**'],
+          globalSetup: ['test/support/globalSetup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              // The posterUrl tests download from a local server started by the global setup.
+              bindings: { POSTER_URL_HOSTS: `127.0.0.1,localhost`, POSTER_SERVER: `http://127.0.0.1:${inject('posterServerPort' as never)}` },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+          globalSetup: ['test/worker/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

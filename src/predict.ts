@@ -2,7 +2,8 @@ import { ApiError } from './apiError';
 import { LIMITS } from './limits';
 import { getModels, type LoadedModels } from './modelStore';
 import { ort } from './ortRuntime';
-import { decodeImage, ImageInputError } from './shared/imageDecode';
+import webpWasm from '@jsquash/webp/codec/dec/webp_dec.wasm';
+import { decodeImage, ImageInputError, setWebpDecoderModule, type RgbaImage } from './shared/imageDecode';
 import { imageToTensor } from './shared/imageTensor';
 import { GENRES, type Genre } from './shared/labels';
 
@@ -38,11 +39,13 @@ function encodePlot(models: LoadedModels, plot: string): ort.Tensor {
   return new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]);
 }
 
-async function posterTensor(models: LoadedModels, poster: Uint8Array): Promise<ort.Tensor> {
-  const { image } = models.manifest;
+let webpReady: Promise<void> | undefined;
+
+async function decodePoster(poster: Uint8Array): Promise<RgbaImage> {
+  webpReady ??= setWebpDecoderModule(webpWasm);
+  await webpReady;
   try {
-    const rgba = await decodeImage(poster, { maxPixels: LIMITS.posterMaxPixels });
-    return new ort.Tensor('float32', imageToTensor(rgba, image), [1, 3, image.size, image.size]);
+    return await decodeImage(poster, { maxPixels: LIMITS.posterMaxPixels });
   } catch (err) {
     if (err instanceof ImageInputError) throw new ApiError(err.code === 'image_too_large' ? 413 : 400, err.code, err.message);
     throw err;
@@ -52,12 +55,16 @@ async function posterTensor(models: LoadedModels, poster: Uint8Array): Promise<o
 /** Classify a plot and/or a poster (bytes already within the documented limits) with the served models. */
 export async function predict(bucket: R2Bucket, input: PredictInput): Promise<Prediction> {
   const started = Date.now();
+  // Bad images are refused before the models are touched, so they get a 4xx even while R2 is empty.
+  const rgba = input.poster !== undefined ? await decodePoster(input.poster) : undefined;
+  const imageDecoded = Date.now();
   const models = await getModels(bucket);
   const { sessions, manifest } = models;
   const loaded = Date.now();
 
   const textIds = input.plot !== undefined ? encodePlot(models, input.plot) : undefined;
-  const pixels = input.poster !== undefined ? await posterTensor(models, input.poster) : undefined;
+  const { image } = manifest;
+  const pixels = rgba && new ort.Tensor('float32', imageToTensor(rgba, image), [1, 3, image.size, image.size]);
   const decoded = Date.now();
 
   const m = manifest.models;
@@ -79,8 +86,8 @@ export async function predict(bucket: R2Bucket, input: PredictInput): Promise<Pr
     modalities: [...(textVector ? ['plot' as const] : []), ...(imageFeatures ? ['poster' as const] : [])],
     modelVersion: manifest.version,
     timings: {
-      loadMs: loaded - started,
-      decodeMs: decoded - loaded,
+      loadMs: loaded - imageDecoded,
+      decodeMs: imageDecoded - started + (decoded - loaded),
       encodeMs: encoded - decoded,
       classifyMs: classified - encoded,
       totalMs: classified - started,

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { modelManifestSchema, type ModelManifest } from '../src/shared/modelManifest';
+import { PROJECT_ROOT, sharedPaths } from './paths';
+
+export const ARTIFACTS_DIR = join(PROJECT_ROOT, 'models', 'artifacts');
+
+export interface ModelObject {
+  /** R2 object key. */
+  key: string;
+  /** Local file it is uploaded from. */
+  path: string;
+}
+
+export async function readManifest(artifactsDir = ARTIFACTS_DIR): Promise<ModelManifest> {
+  return modelManifestSchema.parse(JSON.parse(await readFile(join(artifactsDir, 'manifest.json'), 'utf8')));
+}
+
+/**
+ * Every object the Worker reads from R2, with the local file it comes from: trained artifacts from
+ * the artifacts folder, pretrained files (MobileNetV2, tokenizer) from ../shared, never copied.
+ */
+export async function modelObjects(artifactsDir = ARTIFACTS_DIR): Promise<ModelObject[]> {
+  const manifest = await readManifest(artifactsDir);
+  const shared = sharedPaths();
+  const searchDirs = [artifactsDir, dirname(shared.mobilenet), shared.tokenizerDir];
+  const entries = [manifest.text.tokenizer, manifest.text.tokenizerConfig, ...Object.values(manifest.models)];
+  const objects = entries.map(({ file }) => {
+    const dir = searchDirs.find((d) => existsSync(join(d, basename(file))));
+    if (!dir) throw new Error(`model file "${file}" is in neither ${searchDirs.join(' nor ')}`);
+    return { key: file, path: join(dir, basename(file)) };
+  });
+  return [...objects, { key: 'manifest.json', path: join(artifactsDir, 'manifest.json') }];
+}
