@@ -1,0 +1,57 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { LIMITS } from '../../src/limits';
+import { call, errorOf, fromB64, postForm, postJson, putModels, testEnv } from './helpers';
+
+beforeAll(() => putModels());
+
+const fixture = (name: keyof ReturnType<typeof inject<'fixtures'>>) => fromB64(inject('fixtures')[name]);
+
+describe('bad input gets a 4xx JSON error, never a 500', () => {
+  it.each([
+    ['empty body', () => call('/predict', { method: 'POST' }), 400, 'missing_input'],
+    ['empty JSON object', () => postJson({}), 400, 'missing_input'],
+    ['empty multipart form', () => call('/predict', { method: 'POST', body: new FormData() }), 400, 'missing_input'],
+    ['wrong content type', () => call('/predict', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'a plot' }), 415, 'unsupported_media_type'],
+    ['invalid JSON', () => call('/predict', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"plot": ' }), 400, 'invalid_json'],
+    ['JSON that is not an object', () => postJson(['plot']), 400, 'invalid_request'],
+    ['plot of the wrong type', () => postJson({ plot: 42 }), 400, 'invalid_request'],
+    ['unknown field', () => postJson({ plot: 'x', genre: 'Drama' }), 400, 'invalid_request'],
+    ['blank plot', () => postJson({ plot: '   ' }), 400, 'invalid_request'],
+    ['plot over the length limit', () => postJson({ plot: 'word '.repeat(LIMITS.plotMaxChars) }), 400, 'invalid_request'],
+    ['poster and posterUrl together', () => postJson({ poster: inject('fixtures').jpeg, posterUrl: 'https://image.tmdb.org/x.jpg' }), 400, 'invalid_request'],
+    ['invalid base64', () => postJson({ poster: 'not base64!!' }), 400, 'invalid_base64'],
+    ['base64 of text', () => postJson({ poster: inject('fixtures').text }), 400, 'unsupported_image'],
+    ['unsupported format (GIF)', () => postForm({ poster: fixture('gif') }), 400, 'unsupported_image'],
+    ['truncated JPEG', () => postForm({ poster: fixture('truncatedJpeg') }), 400, 'invalid_image'],
+    ['empty poster file', () => postForm({ poster: new Uint8Array(0) }), 400, 'invalid_image'],
+    ['decompression bomb (20000 x 20000 header)', () => postForm({ poster: fixture('bomb') }), 413, 'image_too_large'],
+    ['poster over the byte limit', () => postForm({ poster: new Uint8Array(LIMITS.posterMaxBytes + 1) }), 413, 'poster_too_large'],
+    ['poster sent as a text field', () => {
+      const form = new FormData();
+      form.set('poster', 'hello');
+      return call('/predict', { method: 'POST', body: form });
+    }, 400, 'invalid_request'],
+    ['posterUrl that is not a URL', () => postJson({ posterUrl: 'not a url' }), 400, 'invalid_poster_url'],
+    ['posterUrl with another scheme', () => postJson({ posterUrl: 'file:///etc/passwd' }), 400, 'invalid_poster_url'],
+    ['posterUrl on a host outside the allow-list', () => postJson({ posterUrl: 'http://169.254.169.254/latest' }), 400, 'poster_url_not_allowed'],
+    ['posterUrl redirecting outside the allow-list', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/redirect-internal` }), 400, 'poster_url_not_allowed'],
+    ['posterUrl answering 404', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/missing` }), 422, 'poster_url_failed'],
+    ['posterUrl larger than the cap', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/huge` }), 413, 'poster_too_large'],
+    ['posterUrl that never answers', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/slow` }), 422, 'poster_url_failed'],
+    ['unknown route', () => call('/nope'), 404, 'not_found'],
+  ] as const)('%s', async (_name, send, status, code) => {
+    const err = await errorOf(await send());
+    expect(err).toMatchObject({ status, code });
+    expect(err.message.length).toBeGreaterThan(5);
+  });
+
+  it('a request body over the limit is refused from its Content-Length', async () => {
+    const body = new Uint8Array(LIMITS.requestMaxBytes + 1);
+    const res = await call('/predict', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body });
+    expect(await errorOf(res)).toMatchObject({ status: 413, code: 'body_too_large' });
+  });
+
+  it('the service still answers after all of that', async () => {
+    expect((await postJson({ plot: 'Two friends go on a road trip.' })).status).toBe(200);
+  });
+});

@@ -1,0 +1,72 @@
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { modelObjects } from '../../models/modelFiles';
+import { sharedPaths } from '../../models/paths';
+import { gradient, pngClaiming, toJpeg, toPng, toWebp } from '../support/imageFixtures';
+import { referenceCases } from './referenceCases';
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+/** A local image host for the posterUrl tests. */
+function startPosterServer(poster: Uint8Array): Promise<Server> {
+  const server = createServer((req, res) => {
+    switch (req.url) {
+      case '/poster.jpg':
+        res.writeHead(200, { 'content-type': 'image/jpeg' }).end(poster);
+        return;
+      case '/redirect-ok':
+        res.writeHead(302, { location: '/poster.jpg' }).end();
+        return;
+      case '/redirect-internal':
+        res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }).end();
+        return;
+      case '/huge':
+        res.writeHead(200, { 'content-type': 'image/jpeg' });
+        // No content-length: the size cap must hold while streaming.
+        for (let i = 0; i < 7; i++) res.write(Buffer.alloc(1024 * 1024, 0xff));
+        res.end();
+        return;
+      case '/slow':
+        // Never answers; the Worker's timeout must fire.
+        return;
+      default:
+        res.writeHead(404).end('not found');
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+export default async function setup(project: TestProject) {
+  const models = Object.fromEntries(await Promise.all((await modelObjects()).map(async (o) => [o.key, b64(await readFile(o.path))] as const)));
+
+  const g = gradient(150, 224);
+  const jpeg = toJpeg(g, 150, 224);
+  const fixtures = {
+    jpeg: b64(jpeg),
+    png: b64(toPng(g, 150, 224)),
+    webp: b64(await toWebp(g, 150, 224)),
+    bmp: b64(await readFile(join(sharedPaths().imagenetSamples, 'bird.bmp'))),
+    truncatedJpeg: b64(jpeg.slice(0, jpeg.length >> 1)),
+    bomb: b64(pngClaiming(20_000)),
+    gif: b64(new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00;')),
+    text: b64(new TextEncoder().encode('definitely not an image')),
+  };
+
+  const server = await startPosterServer(jpeg);
+  project.provide('models', models);
+  project.provide('fixtures', fixtures);
+  project.provide('reference', await referenceCases());
+  project.provide('posterServerPort', (server.address() as { port: number }).port);
+  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    models: Record<string, string>;
+    fixtures: Record<'jpeg' | 'png' | 'webp' | 'bmp' | 'truncatedJpeg' | 'bomb' | 'gif' | 'text', string>;
+    reference: Awaited<ReturnType<typeof referenceCases>>;
+    posterServerPort: number;
+  }
+}

@@ -1,0 +1,105 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { GENRES } from '../../src/shared/labels';
+import type { Prediction } from '../../src/predict';
+import { call, fromB64, postForm, postJson, putModels, testEnv } from './helpers';
+
+const PLOT = 'A retired special forces soldier takes on a drug cartel to rescue his kidnapped daughter, with explosions and car chases.';
+
+function expectRanked(p: Prediction, modalities: string[]) {
+  expect(p.genres.map((g) => g.genre).sort()).toEqual([...GENRES].sort());
+  for (let i = 1; i < p.genres.length; i++) expect(p.genres[i - 1].probability).toBeGreaterThanOrEqual(p.genres[i].probability);
+  expect(p.genres.reduce((s, g) => s + g.probability, 0)).toBeCloseTo(1, 5);
+  expect(p.top).toEqual(p.genres[0]);
+  expect(p.modalities).toEqual(modalities);
+  expect(p.modelVersion).toBe(JSON.parse(atob(inject('models')['manifest.json'])).version);
+  for (const k of ['loadMs', 'decodeMs', 'encodeMs', 'classifyMs', 'totalMs'] as const) expect(p.timings[k]).toBeGreaterThanOrEqual(0);
+}
+
+beforeAll(() => putModels());
+
+describe('POST /predict ranks all seven genres', () => {
+  const poster = () => fromB64(inject('fixtures').jpeg);
+
+  it('plot only (JSON)', async () => {
+    const res = await postJson({ plot: PLOT });
+    expect(res.status).toBe(200);
+    expectRanked(await res.json(), ['plot']);
+  });
+
+  it('poster only (multipart)', async () => {
+    const res = await postForm({ poster: poster() });
+    expect(res.status).toBe(200);
+    expectRanked(await res.json(), ['poster']);
+  });
+
+  it('plot and poster (multipart)', async () => {
+    const res = await postForm({ plot: PLOT, poster: poster() });
+    expect(res.status).toBe(200);
+    expectRanked(await res.json(), ['plot', 'poster']);
+  });
+
+  it('plot and base64 poster (JSON), also as a data: URL', async () => {
+    const b64 = inject('fixtures').jpeg;
+    const a = (await (await postJson({ plot: PLOT, poster: b64 })).json()) as Prediction;
+    const b = (await (await postJson({ plot: PLOT, poster: `data:image/jpeg;base64,${b64}` })).json()) as Prediction;
+    expectRanked(a, ['plot', 'poster']);
+    expect(b.genres).toEqual(a.genres);
+  });
+
+  it('posterUrl from an allow-listed host, following a redirect on that host', async () => {
+    const direct = await postJson({ posterUrl: `${testEnv.POSTER_SERVER}/poster.jpg` });
+    expect(direct.status).toBe(200);
+    const viaRedirect = await postJson({ posterUrl: `${testEnv.POSTER_SERVER}/redirect-ok` });
+    expect(viaRedirect.status).toBe(200);
+    expect(((await viaRedirect.json()) as Prediction).genres).toEqual(((await direct.json()) as Prediction).genres);
+  });
+
+  it('the same input always gets the same answer, whatever the encoding', async () => {
+    const form = (await (await postForm({ plot: PLOT, poster: poster() })).json()) as Prediction;
+    const json = (await (await postJson({ plot: PLOT, poster: inject('fixtures').jpeg })).json()) as Prediction;
+    expect(json.genres).toEqual(form.genres);
+  });
+
+  it('decodes PNG, WebP and BMP posters', async () => {
+    const f = inject('fixtures');
+    for (const name of ['png', 'webp', 'bmp'] as const) {
+      const res = await postForm({ poster: fromB64(f[name]) });
+      expect(res.status, name).toBe(200);
+    }
+  });
+});
+
+describe('agreement with the offline evaluation (onnxruntime-node)', () => {
+  it.each(inject('reference').map((r) => [r.title, r] as const))('%s', async (_title, ref) => {
+    const poster = fromB64(ref.poster);
+    const cases = [
+      { res: await postForm({ plot: ref.plot, poster }), probs: ref.probs.fusion },
+      { res: await postForm({ plot: ref.plot }), probs: ref.probs.text },
+      { res: await postForm({ poster }), probs: ref.probs.image },
+    ];
+    for (const { res, probs } of cases) {
+      expect(res.status).toBe(200);
+      const got = Object.fromEntries(((await res.json()) as Prediction).genres.map((g) => [g.genre, g.probability]));
+      GENRES.forEach((g, i) => expect(got[g]).toBeCloseTo(probs[i], 4));
+    }
+  });
+});
+
+describe('meta routes', () => {
+  it('GET /genres gives the label order', async () => {
+    expect(await (await call('/genres')).json()).toEqual({ genres: [...GENRES] });
+  });
+
+  it('GET /health reports the loaded version and the WASM heap', async () => {
+    await postJson({ plot: PLOT });
+    const health = (await (await call('/health')).json()) as { models: { loaded: boolean; version: string }; wasmHeapBytes: number };
+    expect(health.models.loaded).toBe(true);
+    expect(health.models.version).toBe(JSON.parse(atob(inject('models')['manifest.json'])).version);
+    expect(health.wasmHeapBytes).toBeGreaterThan(0);
+  });
+
+  it('GET /openapi.json describes /predict with both content types', async () => {
+    const doc = (await (await call('/openapi.json')).json()) as { paths: Record<string, { post?: { requestBody: { content: object } } }> };
+    expect(Object.keys(doc.paths['/predict'].post!.requestBody.content).sort()).toEqual(['application/json', 'multipart/form-data']);
+  });
+});
