@@ -29,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
-          globalSetup: ['test/worker/globalSetup.ts'],
+          globalSetup: ['test/support/workerGlobalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -27,10 +27,11 @@ export interface Prediction {
   timings: { loadMs: number; decodeMs: number; encodeMs: number; classifyMs: number; totalMs: number };
 }
 
-async function run(session: ort.InferenceSession, names: string[], inputs: ort.Tensor[]): Promise<Float32Array> {
-  const feeds = Object.fromEntries(names.map((n, i) => [n, inputs[i]]));
-  const out = await session.run(feeds);
-  return out[session.outputNames[0]].data as Float32Array;
+/** Run one model with inputs in the manifest's order, fetching only its first declared output. */
+async function run(session: ort.InferenceSession, model: { inputs: string[]; outputs: string[] }, inputs: ort.Tensor[]): Promise<Float32Array> {
+  const feeds = Object.fromEntries(model.inputs.map((n, i) => [n, inputs[i]]));
+  const out = await session.run(feeds, [model.outputs[0]]);
+  return out[model.outputs[0]].data as Float32Array;
 }
 
 function encodePlot(models: LoadedModels, plot: string): ort.Tensor {
@@ -68,14 +69,14 @@ export async function predict(bucket: R2Bucket, input: PredictInput): Promise<Pr
   const decoded = Date.now();
 
   const m = manifest.models;
-  const textVector = textIds && new ort.Tensor('float32', await run(sessions.textEncoder, m.textEncoder.inputs, [textIds]), [1, manifest.text.dim]);
-  const imageFeatures = pixels && new ort.Tensor('float32', await run(sessions.imageEncoder, m.imageEncoder.inputs, [pixels]), [1, manifest.image.dim]);
+  const textVector = textIds && new ort.Tensor('float32', await run(sessions.textEncoder, m.textEncoder, [textIds]), [1, manifest.text.dim]);
+  const imageFeatures = pixels && new ort.Tensor('float32', await run(sessions.imageEncoder, m.imageEncoder, [pixels]), [1, manifest.image.dim]);
   const encoded = Date.now();
 
   let probs: Float32Array;
-  if (textVector && imageFeatures) probs = await run(sessions.fusionHead, m.fusionHead.inputs, [textVector, imageFeatures]);
-  else if (textVector) probs = await run(sessions.textHead, m.textHead.inputs, [textVector]);
-  else if (imageFeatures) probs = await run(sessions.imageHead, m.imageHead.inputs, [imageFeatures]);
+  if (textVector && imageFeatures) probs = await run(sessions.fusionHead, m.fusionHead, [textVector, imageFeatures]);
+  else if (textVector) probs = await run(sessions.textHead, m.textHead, [textVector]);
+  else if (imageFeatures) probs = await run(sessions.imageHead, m.imageHead, [imageFeatures]);
   else throw new ApiError(400, 'missing_input', 'send a plot, a poster, or both');
   const classified = Date.now();
 

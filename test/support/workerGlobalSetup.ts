@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { modelObjects } from '../../models/modelFiles';
 import { sharedPaths } from '../../models/paths';
-import { gradient, pngClaiming, toJpeg, toPng, toWebp } from '../support/imageFixtures';
+import { gradient, pngClaiming, toJpeg, toPng, toWebp } from './imageFixtures';
 import { referenceCases } from './referenceCases';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -60,13 +60,4 @@ export default async function setup(project: TestProject) {
   project.provide('reference', await referenceCases());
   project.provide('posterServerPort', (server.address() as { port: number }).port);
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    models: Record<string, string>;
-    fixtures: Record<'jpeg' | 'png' | 'webp' | 'bmp' | 'truncatedJpeg' | 'bomb' | 'gif' | 'text', string>;
-    reference: Awaited<ReturnType<typeof referenceCases>>;
-    posterServerPort: number;
-  }
 }

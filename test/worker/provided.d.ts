@@ -1,0 +1,21 @@
+// Values the worker project's global setup (test/support/workerGlobalSetup.ts, Node side) hands to tests in workerd.
+import 'vitest';
+
+export interface ReferenceCase {
+  title: string;
+  plot: string;
+  /** base64 poster bytes */
+  poster: string;
+  /** onnxruntime-node probabilities per head, in GENRES order */
+  probs: { fusion: number[]; text: number[]; image: number[] };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** R2 key -> base64 bytes of every served model object */
+    models: Record<string, string>;
+    fixtures: Record<'jpeg' | 'png' | 'webp' | 'bmp' | 'truncatedJpeg' | 'bomb' | 'gif' | 'text', string>;
+    reference: ReferenceCase[];
+    posterServerPort: number;
+  }
+}
