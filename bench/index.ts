@@ -1,0 +1,132 @@
+/**
+ * `npm run bench`: the Worker under `wrangler dev` against the same models in onnxruntime-node
+ * (native, one thread). Prints the figures; asserts nothing (timings belong here, not in tests).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadDataset } from '../models/dataset';
+import { ARTIFACTS_DIR } from '../models/modelFiles';
+import { NodePredictor } from '../models/nodePredictor';
+import { PROJECT_ROOT, sharedPaths } from '../models/paths';
+import { readSplit } from '../models/split';
+import { startWorker } from '../test/support/worker';
+import { summarize, timed } from './stats';
+
+const exec = promisify(execFile);
+const bin = (name: string) => join(PROJECT_ROOT, 'node_modules', '.bin', name);
+const WARM_RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+interface Sample {
+  plot: string;
+  poster: Uint8Array<ArrayBuffer>;
+}
+
+async function samples(n: number): Promise<Sample[]> {
+  const split = await readSplit(join(ARTIFACTS_DIR, 'split.json'));
+  const ids = new Set(split.test.slice(0, n));
+  const movies = (await loadDataset(sharedPaths().dataset)).filter((m) => ids.has(m.tmdbId));
+  return Promise.all(movies.map(async (m) => ({ plot: m.overview, poster: new Uint8Array(await readFile(m.posterPath)) as Uint8Array<ArrayBuffer> })));
+}
+
+type Shape = 'plot' | 'poster' | 'both';
+const SHAPES: Shape[] = ['plot', 'poster', 'both'];
+
+function form(sample: Sample, shape: Shape): FormData {
+  const f = new FormData();
+  if (shape !== 'poster') f.set('plot', sample.plot);
+  if (shape !== 'plot') f.set('poster', new File([sample.poster], 'poster.jpg', { type: 'image/jpeg' }));
+  return f;
+}
+
+async function post(url: string, sample: Sample, shape: Shape): Promise<number> {
+  const [ms, res] = await timed(() => fetch(`${url}/predict`, { method: 'POST', body: form(sample, shape) }));
+  if (!res.ok) throw new Error(`POST /predict answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+  return ms;
+}
+
+async function bundleSize(): Promise<{ total: string; gzip: string }> {
+  const outdir = await mkdtemp(join(tmpdir(), 'genre-bundle-'));
+  try {
+    const { stdout } = await exec(bin('wrangler'), ['deploy', '--dry-run', '--outdir', outdir], { cwd: PROJECT_ROOT });
+    const m = /Total Upload: ([\d.]+ KiB) \/ gzip: ([\d.]+ KiB)/.exec(stdout);
+    if (!m) throw new Error(`no size line in wrangler output:\n${stdout}`);
+    return { total: m[1], gzip: m[2] };
+  } finally {
+    await rm(outdir, { recursive: true, force: true });
+  }
+}
+
+async function benchWorker(data: Sample[]) {
+  const state = await mkdtemp(join(tmpdir(), 'genre-bench-state-'));
+  await exec(bin('tsx'), ['models/publish.ts', '--persist-to', state], { cwd: PROJECT_ROOT });
+  const worker = await startWorker({ persistTo: state });
+  try {
+    const cold = await post(worker.url, data[0], 'both');
+    const warm = {} as Record<Shape, ReturnType<typeof summarize>>;
+    for (const shape of SHAPES) {
+      const times: number[] = [];
+      for (let i = 0; i < WARM_RUNS; i++) times.push(await post(worker.url, data[i % data.length], shape));
+      warm[shape] = summarize(times);
+    }
+    const throughput: Record<number, number> = {};
+    for (const concurrency of [1, 4, 16]) {
+      const total = Math.max(WARM_RUNS, concurrency * 4);
+      let next = 0;
+      const [ms] = await timed(() =>
+        Promise.all(Array.from({ length: concurrency }, async () => {
+          while (next < total) await post(worker.url, data[next++ % data.length], 'both');
+        })),
+      );
+      throughput[concurrency] = (total / ms) * 1000;
+    }
+    const health = (await (await fetch(`${worker.url}/health`)).json()) as { wasmHeapBytes: number; models: { loadMs: number } };
+    return { cold, loadMs: health.models.loadMs, warm, throughput, wasmHeapBytes: health.wasmHeapBytes };
+  } finally {
+    await worker.stop();
+    await rm(state, { recursive: true, force: true });
+  }
+}
+
+async function benchNative(data: Sample[]) {
+  const predictor = await NodePredictor.load({ threads: 1 });
+  try {
+    const warm = {} as Record<Shape, ReturnType<typeof summarize>>;
+    for (const shape of SHAPES) {
+      const times: number[] = [];
+      for (let i = 0; i < WARM_RUNS + 3; i++) {
+        const s = data[i % data.length];
+        const [ms] = await timed(() => predictor.predict({ plot: shape !== 'poster' ? s.plot : undefined, poster: shape !== 'plot' ? s.poster : undefined }));
+        if (i >= 3) times.push(ms);
+      }
+      warm[shape] = summarize(times);
+    }
+    return { warm };
+  } finally {
+    await predictor.release();
+  }
+}
+
+const data = await samples(10);
+console.log(`bench: ${data.length} test-split movies, ${WARM_RUNS} warm runs per shape (BENCH_RUNS to change)\n`);
+const bundle = await bundleSize();
+const worker = await benchWorker(data);
+const native = await benchNative(data);
+
+console.log('| figure | wrangler dev (onnxruntime-web WASM, workerd) | onnxruntime-node (native, 1 thread) |');
+console.log('|---|---|---|');
+console.log(`| cold start: first plot+poster request (R2 load ${fmt(worker.loadMs)} included) | ${fmt(worker.cold)} | |`);
+for (const shape of SHAPES) {
+  const w = worker.warm[shape];
+  const n = native.warm[shape];
+  console.log(`| warm ${shape} p50 / p95 | ${fmt(w.p50)} / ${fmt(w.p95)} | ${fmt(n.p50)} / ${fmt(n.p95)} |`);
+}
+for (const [c, rps] of Object.entries(worker.throughput)) console.log(`| throughput plot+poster, concurrency ${c} | ${rps.toFixed(1)} req/s | |`);
+console.log(`| WASM heap after all models loaded | ${mib(worker.wasmHeapBytes)} | |`);
+console.log(`| bundle (wrangler deploy --dry-run) | ${bundle.total}, gzip ${bundle.gzip} | |`);
+console.log(`\nwarm plot+poster p50: WASM / native = ${(worker.warm.both.p50 / native.warm.both.p50).toFixed(2)}x (the Worker figure includes HTTP and multipart parsing)`);
