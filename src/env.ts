@@ -8,7 +8,6 @@ export interface Env {
   POSTER_URL_HOSTS?: string;
   /** Discord application public key (hex) for POST /interactions. */
   DISCORD_PUBLIC_KEY?: string;
-  DISCORD_APPLICATION_ID?: string;
   /** Discord REST base, overridable so tests can point at a local fake. */
   DISCORD_API_BASE?: string;
 }

@@ -1,0 +1,19 @@
+import type { ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { Logger } from '../log';
+import type { PredictFn } from '../predictClient';
+
+/** What a command handler may use; injected so tests can pass short timeouts and local hosts. */
+export interface CommandContext {
+  predict: PredictFn;
+  /** The predict client's per-attempt timeout, quoted when it expires. */
+  predictTimeoutMs: number;
+  /** Comma-separated hosts attachments may be downloaded from. */
+  posterUrlHosts: string;
+  log: Logger;
+}
+
+/** One module per command, as in the discord.js guide: its registration data and its handler. */
+export interface BotCommand {
+  data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
+}

@@ -1,0 +1,93 @@
+import type { z } from 'zod';
+import { errorResponse, predictResponse } from '../src/schemas';
+import type { Logger } from './log';
+
+export type Prediction = z.infer<typeof predictResponse>;
+
+export interface PredictInput {
+  plot?: string;
+  poster?: { bytes: Uint8Array; filename: string; contentType: string };
+}
+
+export interface PredictClientOptions {
+  /** Full URL of the Worker's POST /predict. */
+  url: string;
+  /** Bearer token, when the Worker has API_TOKEN set. */
+  token?: string;
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Wait before the single retry, unless the answer's Retry-After asks for longer (capped). */
+  retryDelayMs: number;
+}
+
+/**
+ * timeout: no answer in time (not retried: a slow Worker is busy, a second wait would only double the user's);
+ * unavailable: unreachable, 5xx or an answer of the wrong shape, after the retry; rejected: 4xx for this input.
+ */
+export class PredictError extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'unavailable' | 'rejected',
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'PredictError';
+  }
+}
+
+const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
+const MAX_RETRY_AFTER_MS = 5_000;
+
+function body(input: PredictInput): FormData {
+  const form = new FormData();
+  if (input.plot !== undefined) form.set('plot', input.plot);
+  // Poster bytes are always ArrayBuffer-backed here (downloaded), never a SharedArrayBuffer view.
+  if (input.poster) form.set('poster', new File([input.poster.bytes as Uint8Array<ArrayBuffer>], input.poster.filename, { type: input.poster.contentType }));
+  return form;
+}
+
+export type PredictFn = (input: PredictInput) => Promise<Prediction>;
+
+export function createPredictClient(options: PredictClientOptions, log: Logger): PredictFn {
+  const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+
+  /** One attempt: the prediction, or the delay after which a retry makes sense, or a final error. */
+  async function attempt(input: PredictInput): Promise<Prediction | { retryAfterMs: number; error: PredictError }> {
+    let res: Response;
+    try {
+      res = await fetch(options.url, { method: 'POST', headers, body: body(input), signal: AbortSignal.timeout(options.timeoutMs) });
+    } catch (err) {
+      if ((err as Error).name === 'TimeoutError') throw new PredictError('timeout', `no answer within ${options.timeoutMs} ms`);
+      return { retryAfterMs: options.retryDelayMs, error: new PredictError('unavailable', `cannot reach the classifier: ${(err as Error).cause ?? err}`) };
+    }
+    let json: unknown;
+    try {
+      json = await res.json();
+    } catch (err) {
+      if ((err as Error).name === 'TimeoutError') throw new PredictError('timeout', `no answer within ${options.timeoutMs} ms`);
+      json = undefined;
+    }
+    if (res.ok) {
+      const parsed = predictResponse.safeParse(json);
+      if (parsed.success) return parsed.data;
+      throw new PredictError('unavailable', 'the classifier answered with an unexpected body', res.status);
+    }
+    const error = errorResponse.safeParse(json).data?.error ?? { code: 'http_error', message: `HTTP ${res.status}` };
+    if (res.status < 500 && res.status !== 429) throw new PredictError('rejected', error.message, res.status, error.code);
+    const failure = new PredictError('unavailable', error.message, res.status, error.code);
+    if (!TRANSIENT_STATUS.has(res.status)) throw failure;
+    const retryAfterS = Number(res.headers.get('retry-after'));
+    return { retryAfterMs: Math.min(Math.max(options.retryDelayMs, Number.isFinite(retryAfterS) ? retryAfterS * 1000 : 0), MAX_RETRY_AFTER_MS), error: failure };
+  }
+
+  return async (input) => {
+    const first = await attempt(input);
+    if (!('retryAfterMs' in first)) return first;
+    log.warn('predict failed, retrying once', { error: first.error.message, status: first.error.status, retryInMs: first.retryAfterMs });
+    await new Promise((r) => setTimeout(r, first.retryAfterMs));
+    const second = await attempt(input);
+    if ('retryAfterMs' in second) throw second.error;
+    return second;
+  };
+}

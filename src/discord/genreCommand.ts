@@ -1,0 +1,99 @@
+import type {
+  APIApplicationCommandInteractionDataOption,
+  APIAttachment,
+  APIChatInputApplicationCommandInteractionData,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord-api-types/v10';
+import { LIMITS } from '../limits';
+
+// Shared by the discord.js bot and the Worker's /interactions route. Plain JSON typed with
+// discord-api-types (type imports only): its runtime enums would add ~90 KB to the Worker bundle,
+// so option and interaction types are written as numbers that the types check.
+
+/** Poster formats the classifier decodes (src/shared/imageDecode.ts), by the content type Discord reports. */
+export const POSTER_FORMATS: Readonly<Record<string, string>> = { 'image/jpeg': 'JPEG', 'image/png': 'PNG', 'image/webp': 'WebP', 'image/bmp': 'BMP' };
+
+const formatNames = Object.values(POSTER_FORMATS);
+/** "JPEG, PNG, WebP or BMP" */
+export const POSTER_FORMAT_LIST = `${formatNames.slice(0, -1).join(', ')} or ${formatNames.at(-1)}`;
+
+export const GENRE_LIMITS = {
+  plotMaxChars: LIMITS.plotMaxChars,
+  posterMaxBytes: LIMITS.posterMaxBytes,
+} as const;
+
+export const genreCommand = {
+  name: 'genre',
+  description: 'Guess the genre of a movie from its plot, its poster, or both',
+  options: [
+    {
+      type: 3, // String
+      name: 'plot',
+      description: `What happens in the movie (up to ${GENRE_LIMITS.plotMaxChars} characters)`,
+      required: false,
+      min_length: 1,
+      max_length: GENRE_LIMITS.plotMaxChars,
+    },
+    {
+      type: 11, // Attachment; Discord cannot restrict it to images, so handlers check content_type
+      name: 'poster',
+      description: `The poster: a ${POSTER_FORMAT_LIST} image`,
+      required: false,
+    },
+  ],
+} satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+export interface PosterAttachment {
+  url: string;
+  filename: string;
+  size: number;
+  contentType?: string | null;
+}
+
+export interface GenreRequest {
+  plot?: string;
+  poster?: PosterAttachment;
+}
+
+/** Why a /genre invocation cannot be classified; rendered by `problemMessage` in genreReply.ts. */
+export type GenreProblem =
+  | { kind: 'missing_input' }
+  | { kind: 'plot_too_long'; length: number }
+  | { kind: 'not_image'; filename: string; contentType?: string | null }
+  | { kind: 'poster_too_large'; size: number }
+  | { kind: 'poster_download'; detail: string }
+  | { kind: 'predict_rejected'; detail: string }
+  | { kind: 'predict_unavailable' }
+  | { kind: 'predict_timeout'; seconds: number };
+
+/** The /genre options from a raw interaction payload (HTTP interactions mode). */
+export function genreRequestFromData(data: APIChatInputApplicationCommandInteractionData): GenreRequest {
+  const options = data.options ?? [];
+  const value = (name: string) => options.find((o): o is Extract<APIApplicationCommandInteractionDataOption, { value: unknown }> => o.name === name && 'value' in o)?.value;
+  const plot = value('plot');
+  const posterId = value('poster');
+  const attachment: APIAttachment | undefined = typeof posterId === 'string' ? data.resolved?.attachments?.[posterId] : undefined;
+  return {
+    plot: typeof plot === 'string' ? plot : undefined,
+    poster: attachment && { url: attachment.url, filename: attachment.filename, size: attachment.size, contentType: attachment.content_type },
+  };
+}
+
+/**
+ * Checks made before deferring, so that their answer can be an immediate ephemeral message.
+ * A blank plot counts as absent.
+ */
+export function checkGenreRequest(request: GenreRequest): { ok: true; plot?: string; poster?: PosterAttachment } | { ok: false; problem: GenreProblem } {
+  const plot = request.plot?.trim() || undefined;
+  const { poster } = request;
+  if (plot === undefined && poster === undefined) return { ok: false, problem: { kind: 'missing_input' } };
+  if (plot !== undefined && plot.length > GENRE_LIMITS.plotMaxChars) return { ok: false, problem: { kind: 'plot_too_long', length: plot.length } };
+  if (poster) {
+    const type = poster.contentType?.split(';')[0].trim().toLowerCase();
+    if (type === undefined || !(type in POSTER_FORMATS)) {
+      return { ok: false, problem: { kind: 'not_image', filename: poster.filename, contentType: poster.contentType } };
+    }
+    if (poster.size > GENRE_LIMITS.posterMaxBytes) return { ok: false, problem: { kind: 'poster_too_large', size: poster.size } };
+  }
+  return { ok: true, plot, poster };
+}

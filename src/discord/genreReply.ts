@@ -1,0 +1,75 @@
+import type { APIEmbed } from 'discord-api-types/v10';
+import { GENRE_LIMITS, POSTER_FORMAT_LIST, type GenreProblem } from './genreCommand';
+
+/** The part of a /predict answer (src/predict.ts `Prediction`) that the reply shows. */
+export interface GenreScores {
+  genres: readonly { genre: string; probability: number }[];
+  modalities: readonly ('plot' | 'poster')[];
+  modelVersion: string;
+}
+
+const BAR_CELLS = 12;
+const COLOURS: Record<string, number> = {
+  Action: 0xe74c3c,
+  Animation: 0xf1c40f,
+  Comedy: 0x2ecc71,
+  Documentary: 0x3498db,
+  Drama: 0x9b59b6,
+  Horror: 0x2c2c2c,
+  Others: 0x95a5a6,
+};
+
+const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+export function probabilityBar(probability: number): string {
+  const filled = Math.round(Math.min(1, Math.max(0, probability)) * BAR_CELLS);
+  return '█'.repeat(filled) + '░'.repeat(BAR_CELLS - filled);
+}
+
+/** The reply embed: top genre, the three most likely genres with bars, the poster, the model version. */
+export function genreEmbed(scores: GenreScores, options: { posterUrl?: string } = {}): APIEmbed {
+  const [top] = scores.genres;
+  const width = Math.max(...scores.genres.slice(0, 3).map((g) => g.genre.length));
+  const rows = scores.genres.slice(0, 3).map((g) => `${g.genre.padEnd(width)} ${probabilityBar(g.probability)} ${percent(g.probability).padStart(6)}`);
+  return {
+    title: `🎬 ${top.genre}`,
+    description: `Most likely **${top.genre}** (${percent(top.probability)}), judged from the ${scores.modalities.join(' and ')}.`,
+    color: COLOURS[top.genre],
+    // A code block keeps the bars aligned.
+    fields: [{ name: 'Top 3', value: `\`\`\`\n${rows.join('\n')}\n\`\`\`` }],
+    ...(options.posterUrl ? { thumbnail: { url: options.posterUrl } } : {}),
+    footer: { text: `model ${scores.modelVersion}` },
+  };
+}
+
+const USAGE = 'Use `/genre plot:<what happens>` and/or `/genre poster:<image>`.';
+
+/** What the user reads when a /genre invocation cannot be answered. */
+export function problemMessage(problem: GenreProblem): string {
+  switch (problem.kind) {
+    case 'missing_input':
+      return `Give me a plot, a poster, or both. ${USAGE}`;
+    case 'plot_too_long':
+      return `That plot has ${problem.length} characters; the limit is ${GENRE_LIMITS.plotMaxChars}. Shorten it and try again.`;
+    case 'not_image':
+      return `\`${problem.filename}\` is not a poster I can read (${problem.contentType ?? 'unknown type'}). Attach a ${POSTER_FORMAT_LIST} image.`;
+    case 'poster_too_large':
+      return `That poster is ${mib(problem.size)}; the limit is ${mib(GENRE_LIMITS.posterMaxBytes)}. Attach a smaller image.`;
+    case 'poster_download':
+      return `I could not download the poster (${problem.detail}). Try attaching it again.`;
+    case 'predict_rejected':
+      return `The classifier refused this input: ${problem.detail}`;
+    case 'predict_unavailable':
+      return 'The genre classifier is unavailable right now. Please try again in a minute.';
+    case 'predict_timeout':
+      return `The genre classifier did not answer within ${problem.seconds} s. Please try again in a minute.`;
+  }
+}
+
+/** An error answer of the classifier (`{ error: { code, message } }` with its HTTP status) as a problem. */
+export function problemFromApiError(error: { status: number; code: string; message: string }): GenreProblem {
+  if (error.status >= 500) return { kind: 'predict_unavailable' };
+  if (error.code.startsWith('poster_url') || error.code === 'invalid_poster_url') return { kind: 'poster_download', detail: error.message };
+  return { kind: 'predict_rejected', detail: error.message };
+}

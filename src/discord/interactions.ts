@@ -1,0 +1,83 @@
+import type {
+  APIChatInputApplicationCommandInteraction,
+  APIInteraction,
+  APIInteractionResponse,
+  RESTPatchAPIWebhookWithTokenMessageJSONBody,
+} from 'discord-api-types/v10';
+import { verifyKey } from 'discord-interactions';
+import { Hono } from 'hono';
+import { ApiError } from '../apiError';
+import type { AppEnv, Env } from '../env';
+import { posterFromUrl } from '../posterInput';
+import { predict } from '../predict';
+import { checkGenreRequest, genreCommand, genreRequestFromData, type PosterAttachment } from './genreCommand';
+import { genreEmbed, problemFromApiError, problemMessage } from './genreReply';
+
+/** Signed requests older (or newer) than this are refused, so a captured request cannot be replayed later. */
+export const SIGNATURE_MAX_AGE_S = 5 * 60;
+const DEFAULT_DISCORD_API = 'https://discord.com/api/v10';
+/** Longest Discord rate-limit wait honoured before the one retry of the follow-up edit. */
+const MAX_RATE_LIMIT_WAIT_MS = 5_000;
+
+const log = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) =>
+  console[level === 'info' ? 'log' : level](JSON.stringify({ level, msg, ...fields }));
+
+async function verified(body: string, signature: string | undefined, timestamp: string | undefined, publicKey: string): Promise<boolean> {
+  if (!signature || !timestamp || !/^\d+$/.test(timestamp)) return false;
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > SIGNATURE_MAX_AGE_S) return false;
+  return verifyKey(body, signature, timestamp, publicKey);
+}
+
+const ephemeral = (content: string): APIInteractionResponse => ({ type: 4 /* ChannelMessageWithSource */, data: { content, flags: 64 /* Ephemeral */ } });
+
+/** PATCH the deferred response; on a 429 wait as Discord asks (bounded) and try once more. */
+async function editOriginal(env: Env, interaction: APIInteraction, message: RESTPatchAPIWebhookWithTokenMessageJSONBody): Promise<void> {
+  const url = `${env.DISCORD_API_BASE ?? DEFAULT_DISCORD_API}/webhooks/${interaction.application_id}/${interaction.token}/messages/@original`;
+  const send = () => fetch(url, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) });
+  let res = await send();
+  if (res.status === 429) {
+    const retryAfterS = Number(((await res.json().catch(() => ({}))) as { retry_after?: number }).retry_after ?? res.headers.get('retry-after') ?? 1);
+    await new Promise((r) => setTimeout(r, Math.min(retryAfterS * 1000, MAX_RATE_LIMIT_WAIT_MS)));
+    res = await send();
+  }
+  // The URL holds the interaction token, so only the status is logged.
+  if (!res.ok) log('error', 'discord edit failed', { interaction: interaction.id, status: res.status });
+  await res.body?.cancel();
+}
+
+async function completeGenre(env: Env, interaction: APIChatInputApplicationCommandInteraction, input: { plot?: string; poster?: PosterAttachment }): Promise<void> {
+  const started = Date.now();
+  let message: RESTPatchAPIWebhookWithTokenMessageJSONBody;
+  try {
+    const poster = input.poster && (await posterFromUrl(input.poster.url, env.POSTER_URL_HOSTS));
+    const prediction = await predict(env.MODELS, { plot: input.plot, poster });
+    message = { embeds: [genreEmbed(prediction, { posterUrl: input.poster?.url })] };
+    log('info', 'genre answered', { interaction: interaction.id, top: prediction.top.genre, ms: Date.now() - started });
+  } catch (err) {
+    if (!(err instanceof ApiError)) log('error', 'genre failed', { interaction: interaction.id, error: String(err) });
+    else log('warn', 'genre refused', { interaction: interaction.id, status: err.status, code: err.code });
+    message = { content: problemMessage(err instanceof ApiError ? problemFromApiError(err) : { kind: 'predict_unavailable' }) };
+  }
+  await editOriginal(env, interaction, message).catch((err: unknown) => log('error', 'discord edit failed', { interaction: interaction.id, error: String(err) }));
+}
+
+/** Discord HTTP interactions (serverless mode): PING, and /genre deferred then completed in waitUntil. */
+export const interactionsRoute = new Hono<AppEnv>();
+
+interactionsRoute.post('/interactions', async (c) => {
+  const publicKey = c.env.DISCORD_PUBLIC_KEY;
+  if (!publicKey) throw new ApiError(503, 'interactions_disabled', 'DISCORD_PUBLIC_KEY is not configured');
+  const body = await c.req.text();
+  if (!(await verified(body, c.req.header('x-signature-ed25519'), c.req.header('x-signature-timestamp'), publicKey))) {
+    throw new ApiError(401, 'invalid_signature', 'request signature is missing, stale or invalid');
+  }
+  const interaction = JSON.parse(body) as APIInteraction;
+  if (interaction.type === 1 /* Ping */) return c.json({ type: 1 /* Pong */ } satisfies APIInteractionResponse);
+  if (interaction.type !== 2 /* ApplicationCommand */ || interaction.data.type !== 1 /* ChatInput */ || interaction.data.name !== genreCommand.name) {
+    return c.json(ephemeral('This app only knows `/genre`.'));
+  }
+  const checked = checkGenreRequest(genreRequestFromData(interaction.data));
+  if (!checked.ok) return c.json(ephemeral(problemMessage(checked.problem)));
+  c.executionCtx.waitUntil(completeGenre(c.env, interaction as APIChatInputApplicationCommandInteraction, checked));
+  return c.json({ type: 5 /* DeferredChannelMessageWithSource */ } satisfies APIInteractionResponse);
+});

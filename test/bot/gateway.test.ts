@@ -1,0 +1,230 @@
+import type { APIEmbed } from 'discord-api-types/v10';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startBot, type RunningBot } from '../../bot/bot';
+import { loadBotConfig } from '../../bot/config';
+import { createLogger } from '../../bot/log';
+import { freePort } from '../support/ports';
+import { startWorker, type StartedWorker } from '../support/worker';
+import { startFakeDiscord, type FakeDiscord, type RecordedCall } from './fakeDiscord';
+import { expectEmbedFor, genreInteraction, listen, PLOTS, POSTERS, predictDirect, startPosterServer, type LocalServer, type PosterOption } from './support';
+
+// End to end: the real discord.js Client against the fake Discord, real poster downloads from a
+// local server, and the real Worker (wrangler dev, published models) answering /predict.
+
+const TOKEN = 'fake-bot-token.that-must-never-be-logged';
+
+let worker: StartedWorker;
+let discord: FakeDiscord;
+let posters: LocalServer;
+
+beforeAll(async () => {
+  [worker, discord, posters] = await Promise.all([startWorker({ persistTo: inject('wranglerState') }), startFakeDiscord(), startPosterServer()]);
+});
+
+afterAll(async () => {
+  await Promise.all([worker?.stop(), discord?.close(), posters?.close()]);
+});
+
+interface TestBot {
+  bot: RunningBot;
+  logs: string[];
+}
+
+async function startTestBot(predictUrl: string, env: Record<string, string> = {}): Promise<TestBot> {
+  const config = loadBotConfig({
+    DISCORD_TOKEN: TOKEN,
+    DISCORD_APPLICATION_ID: discord.applicationId,
+    DISCORD_API_BASE: discord.apiBase,
+    PREDICT_URL: predictUrl,
+    POSTER_URL_HOSTS: '127.0.0.1',
+    PREDICT_RETRY_DELAY_MS: '50',
+    ...env,
+  });
+  const logs: string[] = [];
+  const bot = await startBot(config, createLogger({ secrets: [config.token], write: (l) => logs.push(l) }));
+  return { bot, logs };
+}
+
+/** Runs `fn` with a bot that is stopped afterwards, so only one bot at a time receives dispatches. */
+async function withBot(predictUrl: string, env: Record<string, string>, fn: (t: TestBot) => Promise<void>) {
+  const t = await startTestBot(predictUrl, env);
+  try {
+    await fn(t);
+  } finally {
+    await t.bot.stop();
+  }
+  expect(t.logs.join('\n')).not.toContain(TOKEN);
+  expect(t.logs.join('\n')).not.toContain('interaction-token-');
+}
+
+const poster = (file: 'poster.jpg' | 'poster.png' | 'fake.png', extra: Partial<PosterOption> = {}): PosterOption => ({
+  url: `${posters.url}/attachments/${file}`,
+  filename: file,
+  contentType: file.endsWith('jpg') ? 'image/jpeg' : 'image/png',
+  ...extra,
+});
+
+/** Dispatches /genre and returns the interaction callback and, for a deferred one, the edit of @original. */
+async function invoke(options: { plot?: string; poster?: PosterOption }) {
+  const interaction = genreInteraction(discord.applicationId, options);
+  const sent = Date.now();
+  discord.dispatchInteraction(interaction);
+  const callback = await discord.waitForCall((c) => c.method === 'POST' && c.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
+  const edit = () =>
+    discord.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${discord.applicationId}/${interaction.token}/messages/@original` && c.status === 200);
+  return { interaction, callback, callbackMs: callback.at - sent, edit };
+}
+
+const embedOf = (edit: RecordedCall) => (edit.body as { embeds: APIEmbed[] }).embeds[0];
+const contentOf = (edit: RecordedCall) => (edit.body as { content: string }).content;
+
+describe('/genre through the gateway with the real Worker', () => {
+  it('defers, then edits in the embed for a plot', async () => {
+    await withBot(`${worker.url}/predict`, {}, async ({ logs }) => {
+      const { callback, callbackMs, edit } = await invoke({ plot: PLOTS.horror });
+      expect(callback.body).toMatchObject({ type: 5 });
+      expect(callbackMs).toBeLessThan(3_000);
+      const embed = embedOf(await edit());
+      expectEmbedFor(embed, await predictDirect(worker.url, PLOTS.horror));
+      expect(embed.description).toContain('judged from the plot.');
+      expect(embed.thumbnail).toBeUndefined();
+      expect(logs.some((l) => JSON.parse(l).msg === 'genre answered')).toBe(true);
+    });
+  });
+
+  it('classifies plot and poster together and shows the poster as thumbnail', async () => {
+    await withBot(`${worker.url}/predict`, {}, async () => {
+      const attachment = poster('poster.jpg');
+      const { callback, edit } = await invoke({ plot: PLOTS.comedy, poster: attachment });
+      expect(callback.body).toMatchObject({ type: 5 });
+      const embed = embedOf(await edit());
+      expectEmbedFor(embed, await predictDirect(worker.url, PLOTS.comedy, POSTERS.jpeg));
+      expect(embed.description).toContain('plot and poster');
+      expect(embed.thumbnail).toEqual({ url: attachment.url });
+    });
+  });
+
+  it('classifies a poster alone', async () => {
+    await withBot(`${worker.url}/predict`, {}, async () => {
+      const { edit } = await invoke({ poster: poster('poster.png') });
+      const embed = embedOf(await edit());
+      expect(embed.description).toContain('judged from the poster.');
+      expect(embed.title).toMatch(/^🎬 (Action|Animation|Comedy|Documentary|Drama|Horror|Others)$/);
+    });
+  });
+
+  it('answers ephemerally, without deferring, when no option is given or the attachment is not an accepted image', async () => {
+    await withBot(`${worker.url}/predict`, {}, async () => {
+      const cases = [
+        [{}, 'Give me a plot, a poster, or both'],
+        [{ plot: '   ' }, 'Give me a plot, a poster, or both'],
+        [{ poster: poster('fake.png', { filename: 'notes.txt', contentType: 'text/plain' }) }, '`notes.txt` is not a poster I can read (text/plain)'],
+        [{ poster: poster('fake.png', { filename: 'anim.gif', contentType: 'image/gif' }) }, 'Attach a JPEG, PNG, WebP or BMP image'],
+        [{ poster: poster('poster.jpg', { size: 6 * 1024 * 1024 }) }, 'That poster is 6.0 MiB; the limit is 5.0 MiB'],
+      ] as const;
+      for (const [options, message] of cases) {
+        const { callback } = await invoke(options);
+        expect(callback.body).toMatchObject({ type: 4, data: { flags: 64 } });
+        expect((callback.body as { data: { content: string } }).data.content).toContain(message);
+      }
+    });
+  });
+
+  it('checks the downloaded bytes too: an attachment labelled PNG that is text is refused after the defer', async () => {
+    await withBot(`${worker.url}/predict`, {}, async () => {
+      const { callback, edit } = await invoke({ poster: poster('fake.png') });
+      expect(callback.body).toMatchObject({ type: 5 });
+      expect(contentOf(await edit())).toContain('`fake.png` is not a poster I can read');
+    });
+  });
+
+  it('tells the user when /predict is down, retries once, and keeps serving', async () => {
+    const downUrl = `http://127.0.0.1:${await freePort()}/predict`;
+    await withBot(downUrl, {}, async ({ logs }) => {
+      const { callback, edit } = await invoke({ plot: PLOTS.horror });
+      expect(callback.body).toMatchObject({ type: 5 });
+      expect(contentOf(await edit())).toBe('The genre classifier is unavailable right now. Please try again in a minute.');
+      expect(logs.filter((l) => JSON.parse(l).msg === 'predict failed, retrying once')).toHaveLength(1);
+      // Still up: the next invocation is answered.
+      const next = await invoke({});
+      expect(next.callback.body).toMatchObject({ type: 4 });
+    });
+  });
+
+  it('gives up on a slow /predict after the configured timeout', async () => {
+    const slow = await listen(() => {
+      // never answers
+    });
+    try {
+      await withBot(`${slow.url}/predict`, { PREDICT_TIMEOUT_MS: '400' }, async () => {
+        const { callback, edit } = await invoke({ plot: PLOTS.comedy });
+        expect(callback.body).toMatchObject({ type: 5 });
+        const edited = await edit();
+        expect(contentOf(edited)).toBe('The genre classifier did not answer within 1 s. Please try again in a minute.');
+        expect(edited.at - callback.at).toBeLessThan(2_000);
+      });
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('retries once on a transient 503 and then answers', async () => {
+    let requests = 0;
+    const flaky = await listen(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      if (requests++ === 0) {
+        res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'models_unavailable', message: 'loading' } }));
+        return;
+      }
+      const upstream = await fetch(`${worker.url}/predict`, { method: 'POST', headers: { 'content-type': req.headers['content-type']! }, body: Buffer.concat(chunks) });
+      res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
+    });
+    try {
+      await withBot(`${flaky.url}/predict`, {}, async () => {
+        const { edit } = await invoke({ plot: PLOTS.horror });
+        expectEmbedFor(embedOf(await edit()), await predictDirect(worker.url, PLOTS.horror));
+        expect(requests).toBe(2);
+      });
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  it('waits out a Discord rate limit on the edit', async () => {
+    await withBot(`${worker.url}/predict`, {}, async () => {
+      discord.rateLimitNext(/^\/webhooks\//, 0.3);
+      const { interaction, edit } = await invoke({ plot: PLOTS.comedy });
+      const done = await edit();
+      const patches = discord.calls.filter((c) => c.method === 'PATCH' && c.path.includes(interaction.token));
+      expect(patches).toHaveLength(2);
+      expect(done.at - patches[0].at).toBeGreaterThanOrEqual(250);
+      expect(patches.map((p) => p.status)).toEqual([429, 200]);
+      expect(embedOf(done).title).toMatch(/^🎬 /);
+    });
+  });
+
+  it('finishes an interaction in progress before it stops', async () => {
+    // Holds each /predict for a moment so that the stop lands while the answer is pending.
+    const delayed = await listen(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      await new Promise((r) => setTimeout(r, 500));
+      const upstream = await fetch(`${worker.url}/predict`, { method: 'POST', headers: { 'content-type': req.headers['content-type']! }, body: Buffer.concat(chunks) });
+      res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
+    });
+    const { bot, logs } = await startTestBot(`${delayed.url}/predict`);
+    try {
+      const { interaction, callback } = await invoke({ plot: PLOTS.horror });
+      expect(callback.body).toMatchObject({ type: 5 });
+      await bot.stop();
+      const edits = discord.calls.filter((c) => c.method === 'PATCH' && c.path.includes(interaction.token) && c.status === 200);
+      expect(edits).toHaveLength(1);
+      expectEmbedFor(embedOf(edits[0]), await predictDirect(worker.url, PLOTS.horror));
+      expect(logs.map((l) => JSON.parse(l).msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
+      expect(JSON.parse(logs.find((l) => l.includes('shutting down'))!)).toMatchObject({ inFlight: 1 });
+    } finally {
+      await delayed.close();
+    }
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { checkGenreRequest, genreCommand, genreRequestFromData } from '../../src/discord/genreCommand';
+import { genreEmbed, probabilityBar, problemFromApiError, problemMessage } from '../../src/discord/genreReply';
+import { genreInteraction } from './support';
+
+const scores = {
+  genres: [
+    { genre: 'Horror', probability: 0.625 },
+    { genre: 'Drama', probability: 0.2 },
+    { genre: 'Documentary', probability: 0.1 },
+    { genre: 'Action', probability: 0.075 },
+  ],
+  modalities: ['plot', 'poster'] as const,
+  modelVersion: '2026-11-24.1',
+};
+
+describe('genre reply formatter', () => {
+  it('renders the top genre, three aligned bars and the model version', () => {
+    expect(genreEmbed(scores, { posterUrl: 'https://cdn.discordapp.com/attachments/1/2/p.png' })).toEqual({
+      title: '🎬 Horror',
+      description: 'Most likely **Horror** (62.5%), judged from the plot and poster.',
+      color: 0x2c2c2c,
+      fields: [{ name: 'Top 3', value: '```\nHorror      ████████░░░░  62.5%\nDrama       ██░░░░░░░░░░  20.0%\nDocumentary █░░░░░░░░░░░  10.0%\n```' }],
+      thumbnail: { url: 'https://cdn.discordapp.com/attachments/1/2/p.png' },
+      footer: { text: 'model 2026-11-24.1' },
+    });
+    expect(genreEmbed(scores)).not.toHaveProperty('thumbnail');
+  });
+
+  it('draws bars from 0 to 12 cells', () => {
+    expect(probabilityBar(0)).toBe('░'.repeat(12));
+    expect(probabilityBar(1)).toBe('█'.repeat(12));
+    expect(probabilityBar(0.5)).toBe('█'.repeat(6) + '░'.repeat(6));
+  });
+
+  it('maps classifier errors to what the user can do', () => {
+    expect(problemFromApiError({ status: 503, code: 'models_unavailable', message: 'x' })).toEqual({ kind: 'predict_unavailable' });
+    expect(problemFromApiError({ status: 422, code: 'poster_url_failed', message: 'posterUrl answered HTTP 404' })).toEqual({ kind: 'poster_download', detail: 'posterUrl answered HTTP 404' });
+    expect(problemMessage({ kind: 'predict_rejected', detail: 'plot contains no words' })).toBe('The classifier refused this input: plot contains no words');
+    expect(problemMessage({ kind: 'plot_too_long', length: 5001 })).toBe('That plot has 5001 characters; the limit is 5000. Shorten it and try again.');
+  });
+});
+
+describe('/genre command data and input checks', () => {
+  it('declares an optional plot capped at the API limit and an optional attachment', () => {
+    expect(genreCommand.options).toEqual([
+      expect.objectContaining({ name: 'plot', type: 3, required: false, max_length: 5000 }),
+      expect.objectContaining({ name: 'poster', type: 11, required: false }),
+    ]);
+  });
+
+  it('reads options and the resolved attachment from a raw interaction', () => {
+    const { data } = genreInteraction('1', { plot: 'A plot', poster: { url: 'https://cdn/p.webp', filename: 'p.webp', contentType: 'image/webp', size: 42 } });
+    expect(genreRequestFromData(data)).toEqual({ plot: 'A plot', poster: { url: 'https://cdn/p.webp', filename: 'p.webp', size: 42, contentType: 'image/webp' } });
+  });
+
+  it('accepts the four decodable formats and refuses anything else', () => {
+    const poster = (contentType: string | null, size = 10) => ({ url: 'u', filename: 'f', size, contentType });
+    for (const t of ['image/jpeg', 'image/png', 'image/webp', 'image/bmp', 'IMAGE/PNG; charset=binary']) expect(checkGenreRequest({ poster: poster(t) }).ok).toBe(true);
+    for (const t of ['image/gif', 'image/svg+xml', 'application/pdf', null]) expect(checkGenreRequest({ poster: poster(t) })).toMatchObject({ ok: false, problem: { kind: 'not_image' } });
+    expect(checkGenreRequest({ poster: poster('image/png', 5 * 1024 * 1024 + 1) })).toMatchObject({ ok: false, problem: { kind: 'poster_too_large' } });
+    expect(checkGenreRequest({ plot: 'x'.repeat(5001) })).toMatchObject({ ok: false, problem: { kind: 'plot_too_long', length: 5001 } });
+    expect(checkGenreRequest({ plot: ' \n ' })).toMatchObject({ ok: false, problem: { kind: 'missing_input' } });
+    expect(checkGenreRequest({ plot: '  A plot. ' })).toEqual({ ok: true, plot: 'A plot.', poster: undefined });
+  });
+});

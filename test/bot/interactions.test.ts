@@ -1,0 +1,115 @@
+import type { APIEmbed } from 'discord-api-types/v10';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startWorker, type StartedWorker } from '../support/worker';
+import { startFakeDiscord, type FakeDiscord } from './fakeDiscord';
+import { discordSigner, expectEmbedFor, genreInteraction, PLOTS, POSTERS, predictDirect, startPosterServer, type LocalServer } from './support';
+
+// Serverless mode: Discord's signed HTTP interactions to the real Worker's POST /interactions, which
+// classifies in-process and edits the deferred response on the fake Discord (DISCORD_API_BASE).
+
+const signer = discordSigner();
+const impostor = discordSigner();
+
+let worker: StartedWorker;
+let discord: FakeDiscord;
+let posters: LocalServer;
+
+beforeAll(async () => {
+  [discord, posters] = await Promise.all([startFakeDiscord(), startPosterServer()]);
+  worker = await startWorker({
+    persistTo: inject('wranglerState'),
+    vars: { DISCORD_PUBLIC_KEY: signer.publicKeyHex, DISCORD_API_BASE: discord.apiBase, POSTER_URL_HOSTS: '127.0.0.1' },
+  });
+});
+
+afterAll(async () => {
+  await Promise.all([worker?.stop(), discord?.close(), posters?.close()]);
+});
+
+const now = () => String(Math.floor(Date.now() / 1000));
+
+function post(body: string, headers: Record<string, string>) {
+  return fetch(`${worker.url}/interactions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
+
+/** Signed as Discord signs; `send` replaces the body after signing (tampering). */
+function postSigned(payload: object, options: { timestamp?: string; key?: typeof signer; send?: string } = {}) {
+  const body = JSON.stringify(payload);
+  const timestamp = options.timestamp ?? now();
+  const signature = (options.key ?? signer).sign(timestamp, body);
+  return post(options.send ?? body, { 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp });
+}
+
+const PING = { id: '1', application_id: '100000000000000001', type: 1, token: 'ping-token', version: 1 };
+
+describe('POST /interactions signature checks', () => {
+  it('answers a signed PING with PONG', async () => {
+    const res = await postSigned(PING);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ type: 1 });
+  });
+
+  it.each([
+    ['no signature headers', () => post(JSON.stringify(PING), {})],
+    ['a tampered body', () => postSigned(PING, { send: JSON.stringify({ ...PING, type: 2 }) })],
+    ['a signature by another key', () => postSigned(PING, { key: impostor })],
+    ['a stale timestamp', () => postSigned(PING, { timestamp: String(Math.floor(Date.now() / 1000) - 301) })],
+    ['a timestamp from the future', () => postSigned(PING, { timestamp: String(Math.floor(Date.now() / 1000) + 301) })],
+    ['a malformed signature', () => post(JSON.stringify(PING), { 'x-signature-ed25519': 'zz', 'x-signature-timestamp': now() })],
+  ])('refuses %s with 401', async (_, send) => {
+    const res = await send();
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: { code: 'invalid_signature', message: 'request signature is missing, stale or invalid' } });
+  });
+});
+
+describe('/genre over HTTP interactions', () => {
+  const editOf = (token: string) =>
+    discord.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${discord.applicationId}/${token}/messages/@original` && c.status === 200);
+
+  it('defers, classifies in-process and edits the original response with the embed', async () => {
+    const url = `${posters.url}/attachments/poster.jpg`;
+    const interaction = genreInteraction(discord.applicationId, { plot: PLOTS.horror, poster: { url, filename: 'poster.jpg', contentType: 'image/jpeg' } });
+    const res = await postSigned(interaction);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ type: 5 });
+
+    const edit = await editOf(interaction.token);
+    const embed = (edit.body as { embeds: APIEmbed[] }).embeds[0];
+    expectEmbedFor(embed, await predictDirect(worker.url, PLOTS.horror, POSTERS.jpeg));
+    expect(embed.thumbnail).toEqual({ url });
+    expect(embed.description).toContain('plot and poster');
+  });
+
+  it('answers input problems at once, ephemerally, without a follow-up', async () => {
+    for (const [options, text] of [
+      [{}, 'Give me a plot, a poster, or both'],
+      [{ poster: { url: `${posters.url}/attachments/fake.png`, filename: 'clip.mp4', contentType: 'video/mp4' } }, '`clip.mp4` is not a poster I can read (video/mp4)'],
+    ] as const) {
+      const interaction = genreInteraction(discord.applicationId, options);
+      const res = await postSigned(interaction);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { type: number; data: { content: string; flags: number } };
+      expect(body).toMatchObject({ type: 4, data: { flags: 64 } });
+      expect(body.data.content).toContain(text);
+    }
+  });
+
+  it('edits in a clear message when the poster turns out not to be an image', async () => {
+    const interaction = genreInteraction(discord.applicationId, { poster: { url: `${posters.url}/attachments/fake.png`, filename: 'fake.png', contentType: 'image/png' } });
+    expect(await (await postSigned(interaction)).json()).toEqual({ type: 5 });
+    const edit = await editOf(interaction.token);
+    expect((edit.body as { content: string }).content).toMatch(/^The classifier refused this input: poster is not a supported image/);
+  });
+
+  it('waits out a Discord rate limit on the follow-up edit', async () => {
+    discord.rateLimitNext(/^\/webhooks\//, 0.3);
+    const interaction = genreInteraction(discord.applicationId, { plot: PLOTS.comedy });
+    expect(await (await postSigned(interaction)).json()).toEqual({ type: 5 });
+    const edit = await editOf(interaction.token);
+    const patches = discord.calls.filter((c) => c.method === 'PATCH' && c.path.includes(interaction.token));
+    expect(patches.map((p) => p.status)).toEqual([429, 200]);
+    expect(edit.at - patches[0].at).toBeGreaterThanOrEqual(250);
+    expectEmbedFor((edit.body as { embeds: APIEmbed[] }).embeds[0], await predictDirect(worker.url, PLOTS.comedy));
+  });
+});

@@ -1,0 +1,85 @@
+import type { IncomingMessage } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../bot/log';
+import { createPredictClient, PredictError } from '../../bot/predictClient';
+import { GENRES } from '../../src/shared/labels';
+import { listen, type LocalServer } from './support';
+
+const PREDICTION = {
+  genres: GENRES.map((genre, i) => ({ genre, probability: i === 0 ? 0.4 : 0.1 })),
+  top: { genre: 'Action', probability: 0.4 },
+  modalities: ['plot'],
+  modelVersion: 'test-1',
+  timings: { loadMs: 1, decodeMs: 1, encodeMs: 1, classifyMs: 1, totalMs: 4 },
+};
+
+let server: LocalServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** A /predict stand-in answering each request with the next scripted response. */
+async function scripted(responses: ({ status: number; body?: unknown; headers?: Record<string, string> } | 'hang')[]) {
+  const seen: { req: IncomingMessage; body: string; at: number }[] = [];
+  server = await listen(async (req, res) => {
+    let body = '';
+    for await (const c of req) body += c;
+    seen.push({ req, body, at: Date.now() });
+    const next = responses[Math.min(seen.length, responses.length) - 1];
+    if (next === 'hang') return;
+    res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end(JSON.stringify(next.body ?? {}));
+  });
+  const logs: string[] = [];
+  const predict = createPredictClient({ url: `${server.url}/predict`, token: 'tok-123456', timeoutMs: 300, retryDelayMs: 20 }, createLogger({ write: (l) => logs.push(l) }));
+  return { predict, seen, logs };
+}
+
+const failure = (p: Promise<unknown>) => p.then(() => expect.unreachable(), (e: unknown) => e as PredictError);
+
+describe('predict client', () => {
+  it('posts plot and poster as multipart with the bearer token and returns the validated prediction', async () => {
+    const { predict, seen } = await scripted([{ status: 200, body: PREDICTION }]);
+    const result = await predict({ plot: 'A heist.', poster: { bytes: new Uint8Array([0xff, 0xd8, 0xff, 1]), filename: 'p.jpg', contentType: 'image/jpeg' } });
+    expect(result).toEqual(PREDICTION);
+    expect(seen).toHaveLength(1);
+    expect(seen[0].req.headers.authorization).toBe('Bearer tok-123456');
+    expect(seen[0].req.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(seen[0].body).toContain('name="plot"\r\n\r\nA heist.');
+    expect(seen[0].body).toMatch(/name="poster"; filename="p.jpg"\r\nContent-Type: image\/jpeg/);
+  });
+
+  it('does not retry a 4xx and keeps its code and message', async () => {
+    const { predict, seen } = await scripted([{ status: 400, body: { error: { code: 'invalid_plot', message: 'plot contains no words' } } }]);
+    const err = await failure(predict({ plot: '!!!' }));
+    expect(err).toMatchObject({ kind: 'rejected', status: 400, code: 'invalid_plot', message: 'plot contains no words' });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('retries a transient 503 once, then reports the classifier unavailable', async () => {
+    const { predict, seen, logs } = await scripted([{ status: 503, body: { error: { code: 'models_unavailable', message: 'no models' } } }]);
+    expect(await failure(predict({ plot: 'x' }))).toMatchObject({ kind: 'unavailable', status: 503 });
+    expect(seen).toHaveLength(2);
+    expect(logs).toHaveLength(1);
+    expect(logs.join()).not.toContain('tok-123456');
+  });
+
+  it('honours Retry-After before its retry', async () => {
+    const { predict, seen } = await scripted([{ status: 429, headers: { 'retry-after': '1' } }, { status: 200, body: PREDICTION }]);
+    await predict({ plot: 'x' });
+    expect(seen[1].at - seen[0].at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('treats a 200 of the wrong shape as unavailable', async () => {
+    const { predict } = await scripted([{ status: 200, body: { genres: 'Action' } }]);
+    expect(await failure(predict({ plot: 'x' }))).toMatchObject({ kind: 'unavailable', message: 'the classifier answered with an unexpected body' });
+  });
+
+  it('times out without retrying', async () => {
+    const { predict, seen } = await scripted(['hang']);
+    const started = Date.now();
+    expect(await failure(predict({ plot: 'x' }))).toMatchObject({ kind: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(seen).toHaveLength(1);
+  });
+});
