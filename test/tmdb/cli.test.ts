@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import * as jpeg from 'jpeg-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../models/paths';
+import { moviesOfYear, startFakeTmdb, type FakeTmdb } from './fakeTmdb';
+
+// `npm run data:tmdb` (tsx models/tmdb/collect.ts) as a process, in an empty folder so no .env leaks in.
+
+const KEY = 'cli-v3-key-must-never-be-printed';
+const BIN = join(PROJECT_ROOT, 'node_modules', '.bin');
+
+let cwd: string;
+let fake: FakeTmdb;
+
+beforeAll(async () => {
+  cwd = await mkdtemp(join(tmpdir(), 'tmdb-cli-'));
+  fake = await startFakeTmdb({ movies: moviesOfYear(2010, 10, 1), pageSize: 5, credential: KEY });
+});
+
+afterAll(async () => {
+  await fake?.close();
+  if (cwd) await rm(cwd, { recursive: true, force: true });
+});
+
+interface Run {
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  kill: (s: NodeJS.Signals) => void;
+}
+
+function run(args: string[], env: Record<string, string> = { TMDB_API_KEY: KEY }): Run {
+  const child = spawn(join(BIN, 'tsx'), [join(PROJECT_ROOT, 'models', 'tmdb', 'collect.ts'), ...args], {
+    cwd,
+    // Own process group: tsx runs the script in a child node process, and SIGKILL must reach both.
+    detached: true,
+    env: { PATH: `${BIN}:${process.env.PATH}`, HOME: process.env.HOME ?? cwd, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+    kill: (s) => process.kill(-child.pid!, s),
+  };
+}
+
+const against = () => ['--api-base', fake.apiBase, '--image-base', fake.imageBase, '--from', '2010', '--to', '2010'];
+
+describe('npm run data:tmdb', () => {
+  it('prints usage for --help, exits 2 on bad input and 1 with a redacted error when TMDB refuses the key', async () => {
+    const wrong = 'wrong-key-also-secret';
+    const help = run(['--help']);
+    const badFlag = run(['--out', 'x', '--pages', '0']);
+    const noKey = run(['--out', 'x'], {});
+    const refused = run(['--out', join(cwd, 'refused'), ...against()], { TMDB_API_KEY: wrong });
+    expect(await help.exited).toBe(0);
+    expect(help.stdout()).toMatch(/^Usage: npm run data:tmdb -- --out DIR/);
+    expect(await badFlag.exited).toBe(2);
+    expect(badFlag.stderr()).toBe('error: --pages must be a whole number from 1 to 500, got "0"\nRun with --help for usage.\n');
+    expect(await noKey.exited).toBe(2);
+    expect(noKey.stderr()).toMatch(/^error: set TMDB_API_KEY/);
+    expect(existsSync(join(cwd, 'x'))).toBe(false);
+    expect(await refused.exited).toBe(1);
+    expect(refused.stderr()).toMatch(/^error: GET http:\/\/127\.0\.0\.1:\d+\/3\/genre\/movie\/list\?language=en-US&api_key=\*\*\*: HTTP 401\n$/);
+    expect(refused.stdout() + refused.stderr()).not.toContain(wrong);
+  });
+
+  it('resumes after being killed, keeping what was written and downloading nothing twice; never prints the key', async () => {
+    const out = join(cwd, 'killed');
+    const held = fake.hold('/t/p/w500/poster8.jpg');
+    const first = run(['--out', out, ...against()]);
+    await held.hit;
+    // Page 1 is flushed to the manifest when it completes; page 2's other posters finish meanwhile.
+    while (!['6', '7', '9', '10'].every((id) => existsSync(join(out, 'posters', `${id}.jpg`)))) await new Promise((r) => setTimeout(r, 20));
+    first.kill('SIGKILL');
+    expect(await first.exited).toBe(null);
+    held.release();
+
+    const written = parse(await readFile(join(out, 'manifest.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(written.map((row) => row.tmdb_id)).toEqual(['1', '2', '3', '4', '5']);
+    const onDisk = (await readdir(join(out, 'posters'))).sort();
+    expect(onDisk).toEqual(['1', '2', '3', '4', '5', '6', '7', '9', '10'].map((id) => `${id}.jpg`).sort());
+    for (const f of onDisk) jpeg.decode(await readFile(join(out, 'posters', f)));
+
+    const before = fake.requests.length;
+    const second = run(['--out', out, ...against()]);
+    expect(await second.exited).toBe(0);
+    expect(second.stdout()).toContain(`Done: ${out}/manifest.csv has 10 movies (5 new, 5 from an earlier run)`);
+    expect(second.stdout()).toMatch(/per label: Action \d+, Animation \d+, Comedy \d+, Documentary \d+, Drama \d+, Horror \d+, Others \d+/);
+    expect(second.stderr()).toContain('tmdb: 2010 page 2/2 | pages 2/2 | kept 5 | skipped 5');
+    expect(second.stdout()).toContain('posters downloaded: 1, reused from disk: 4');
+    const images = fake.requests.slice(before).filter((r) => r.path.startsWith('/t/p/'));
+    expect(images.map((r) => r.path)).toEqual(['/t/p/w500/poster8.jpg']);
+    const rows = parse(await readFile(join(out, 'manifest.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((row) => row.tmdb_id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    const manifest = await readFile(join(out, 'manifest.csv'), 'utf8');
+    expect(first.stdout() + first.stderr() + second.stdout() + second.stderr() + manifest).not.toContain(KEY);
+  });
+});
