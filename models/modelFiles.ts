@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { modelManifestSchema, type ModelManifest } from '../src/shared/modelManifest';
+import { siteObjects } from './examples';
 import { PROJECT_ROOT, sharedPaths } from './paths';
 
 export const ARTIFACTS_DIR = join(PROJECT_ROOT, 'models', 'artifacts');
@@ -19,7 +20,8 @@ export async function readManifest(artifactsDir = ARTIFACTS_DIR): Promise<ModelM
 
 /**
  * Every object the Worker reads from R2, with the local file it comes from: trained artifacts from
- * the artifacts folder, pretrained files (MobileNetV2, tokenizer) from ../shared, never copied.
+ * the artifacts folder, pretrained files (MobileNetV2, tokenizer) and example posters from ../shared,
+ * never copied. manifest.json comes last so that a reader never sees it before its files.
  */
 export async function modelObjects(artifactsDir = ARTIFACTS_DIR): Promise<ModelObject[]> {
   const manifest = await readManifest(artifactsDir);
@@ -31,5 +33,5 @@ export async function modelObjects(artifactsDir = ARTIFACTS_DIR): Promise<ModelO
     if (!dir) throw new Error(`model file "${file}" is in neither ${searchDirs.join(' nor ')}`);
     return { key: file, path: join(dir, basename(file)) };
   });
-  return [...objects, { key: 'manifest.json', path: join(artifactsDir, 'manifest.json') }];
+  return [...objects, ...(await siteObjects(artifactsDir)), { key: 'manifest.json', path: join(artifactsDir, 'manifest.json') }];
 }

@@ -1,9 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { ApiError, errorBody } from './apiError';
+import { interactionsRoute } from './discord/interactions';
 import type { AppEnv } from './env';
 import { metaRoutes } from './routes/meta';
 import { predictRoute } from './routes/predict';
+import { siteRoutes } from './routes/site';
 
 const HTTP_CODES: Record<number, string> = {
   400: 'bad_request',
@@ -18,6 +20,8 @@ export const app = new OpenAPIHono<AppEnv>();
 
 app.route('/', metaRoutes);
 app.route('/', predictRoute);
+app.route('/', interactionsRoute);
+app.route('/', siteRoutes);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 app.doc31('/openapi.json', {

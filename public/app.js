@@ -1,0 +1,520 @@
+// The genre classifier page: plain ES module, no build step, no dependencies.
+// It talks to the same Worker that serves it: POST /predict, GET /examples, GET /model.
+
+/** @typedef {{ genre: string, probability: number }} RankedGenre */
+/** @typedef {{ genres: RankedGenre[], top: RankedGenre, modalities: string[], modelVersion: string,
+ *   timings: { loadMs: number, decodeMs: number, encodeMs: number, classifyMs: number, totalMs: number } }} Prediction */
+/** @typedef {{ id: number, title: string, year: number | null, genre: string, plot: string, posterUrl: string }} Example */
+/** @typedef {{ count?: number, accuracy?: number, balancedAccuracy?: number, macroF1?: number, confusion?: number[][],
+ *   perClass?: Record<string, { precision: number, recall: number, f1: number, support: number }>,
+ *   bySource?: Record<string, { count: number, accuracy: number }> }} HeadMetrics */
+
+const PLOT_MAX = 5000;
+const GENRES = ['Action', 'Animation', 'Comedy', 'Documentary', 'Drama', 'Horror', 'Others'];
+const SHORT = { Action: 'Act', Animation: 'Ani', Comedy: 'Com', Documentary: 'Doc', Drama: 'Dra', Horror: 'Hor', Others: 'Oth' };
+const HEAD_NAMES = { fusion: 'Plot + poster', text: 'Plot only', image: 'Poster only' };
+
+/** Percent text used everywhere a probability is shown (the browser test formats the API's JSON the same way). */
+export const percent = (p) => `${(p * 100).toFixed(1)}%`;
+const fixed3 = (x) => (typeof x === 'number' ? x.toFixed(3) : '–');
+const number = new Intl.NumberFormat('en');
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const el = (tag, props = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('data-') || k.startsWith('aria-') || k === 'role' || k === 'scope' || k === 'title') node.setAttribute(k, v);
+    else node[k] = v;
+  }
+  node.append(...children.filter((c) => c !== undefined && c !== null));
+  return node;
+};
+
+const form = /** @type {HTMLFormElement} */ ($('classify-form'));
+const plotInput = /** @type {HTMLTextAreaElement} */ ($('plot'));
+const plotCount = $('plot-count');
+const posterInput = /** @type {HTMLInputElement} */ ($('poster'));
+const dropZone = $('drop-zone');
+const preview = /** @type {HTMLImageElement} */ ($('poster-preview'));
+const dropText = $('drop-text');
+const posterName = $('poster-name');
+const posterClear = $('poster-clear');
+const tokenInput = /** @type {HTMLInputElement} */ ($('token'));
+const tokenDetails = /** @type {HTMLDetailsElement} */ ($('token-details'));
+const classifyButton = /** @type {HTMLButtonElement} */ ($('classify'));
+const statusLine = $('status');
+const errorBox = $('error');
+const placeholder = $('placeholder');
+const result = $('result');
+
+/** The poster to send: from the file picker, a drop, a paste or an example. */
+/** @type {File | null} */
+let poster = null;
+let previewUrl = '';
+/** The example that filled the form, until the user edits it. */
+/** @type {Example | null} */
+let currentExample = null;
+/** @type {AbortController | null} */
+let inFlight = null;
+
+// ---------------------------------------------------------------- plot
+
+function updateCount() {
+  const n = plotInput.value.length;
+  plotCount.textContent = `${number.format(n)} / ${number.format(PLOT_MAX)}`;
+  plotCount.classList.toggle('over', n > PLOT_MAX);
+}
+plotInput.addEventListener('input', () => {
+  currentExample = null;
+  updateCount();
+});
+plotInput.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    e.preventDefault();
+    form.requestSubmit();
+  }
+});
+
+// ---------------------------------------------------------------- poster
+
+/** @param {File | null} file */
+function setPoster(file) {
+  poster = file;
+  if (previewUrl) URL.revokeObjectURL(previewUrl);
+  previewUrl = '';
+  if (!file) {
+    preview.hidden = true;
+    preview.removeAttribute('src');
+    dropText.hidden = false;
+    dropZone.classList.remove('has-poster');
+    posterName.textContent = 'No poster chosen.';
+    posterClear.hidden = true;
+    posterInput.value = '';
+    return;
+  }
+  previewUrl = URL.createObjectURL(file);
+  preview.alt = `Preview of ${file.name || 'the poster'}`;
+  preview.src = previewUrl;
+  preview.hidden = false;
+  dropText.hidden = true;
+  dropZone.classList.add('has-poster');
+  posterName.textContent = `${file.name || 'pasted image'} (${formatBytes(file.size)})`;
+  posterClear.hidden = false;
+}
+
+preview.addEventListener('error', () => {
+  // Not an image the browser can show: keep it anyway, the API gives the authoritative answer.
+  if (!poster) return;
+  preview.hidden = true;
+  dropText.hidden = false;
+  dropText.replaceChildren(el('strong', { text: 'No preview' }), el('span', { text: 'the browser cannot show this file' }));
+});
+preview.addEventListener('load', () => {
+  dropText.replaceChildren(el('strong', { text: 'Choose a poster' }), el('span', { text: 'or drop / paste an image here' }));
+});
+
+const formatBytes = (n) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+
+posterInput.addEventListener('change', () => {
+  currentExample = null;
+  setPoster(posterInput.files?.[0] ?? null);
+});
+posterClear.addEventListener('click', () => {
+  currentExample = null;
+  setPoster(null);
+  posterInput.focus();
+});
+
+/** @param {DragEvent} e */
+function onDragOver(e) {
+  if (!e.dataTransfer?.types.includes('Files')) return;
+  e.preventDefault();
+  e.dataTransfer.dropEffect = 'copy';
+  dropZone.classList.add('dragging');
+}
+dropZone.addEventListener('dragenter', onDragOver);
+dropZone.addEventListener('dragover', onDragOver);
+for (const type of ['dragleave', 'dragend']) dropZone.addEventListener(type, () => dropZone.classList.remove('dragging'));
+dropZone.addEventListener('drop', (e) => {
+  e.preventDefault();
+  dropZone.classList.remove('dragging');
+  const file = e.dataTransfer?.files?.[0];
+  if (file) {
+    currentExample = null;
+    setPoster(file);
+  }
+});
+// A file dropped next to the zone should not navigate away from the page.
+window.addEventListener('dragover', (e) => e.preventDefault());
+window.addEventListener('drop', (e) => e.preventDefault());
+
+document.addEventListener('paste', (e) => {
+  const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
+  if (file) {
+    e.preventDefault();
+    currentExample = null;
+    setPoster(file);
+  }
+});
+
+// ---------------------------------------------------------------- classify
+
+function setStatus(text) {
+  statusLine.textContent = text;
+}
+
+/** @param {string} message @param {string} [code] @param {number} [status] */
+function showError(message, code, status) {
+  const details = [status && `HTTP ${status}`, code].filter(Boolean).join(' · ');
+  const title = !status ? 'Something went wrong' : status >= 500 ? 'The API could not answer' : 'The API rejected the input';
+  errorBox.replaceChildren(
+    el('p', { class: 'error-title', text: title }),
+    el('p', { class: 'error-message', text: message }),
+    details ? el('p', { class: 'error-code', text: details }) : '',
+  );
+  errorBox.hidden = false;
+  placeholder.hidden = true;
+}
+function clearError() {
+  errorBox.hidden = true;
+  errorBox.replaceChildren();
+  placeholder.hidden = !result.hidden;
+}
+
+/** @param {Prediction} prediction @param {number} roundTripMs */
+function showPrediction(prediction, roundTripMs) {
+  const top = prediction.genres[0];
+  $('top-genre').textContent = top.genre;
+  $('top-probability').textContent = percent(top.probability);
+  const bars = $('bars');
+  bars.replaceChildren(
+    ...prediction.genres.map((g, i) => {
+      const fill = el('span', { class: 'bar-fill' });
+      const row = el(
+        'li',
+        { class: i === 0 ? 'bar top' : 'bar', 'data-genre': g.genre, 'data-probability': String(g.probability) },
+        el('span', { class: 'bar-genre', text: g.genre }),
+        el('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill),
+        el('span', { class: 'bar-value', text: percent(g.probability) }),
+      );
+      // Set after insertion so the width animates from 0.
+      requestAnimationFrame(() => (fill.style.width = `${(g.probability * 100).toFixed(2)}%`));
+      return row;
+    }),
+  );
+
+  const truth = $('truth');
+  if (currentExample) {
+    const match = currentExample.genre === top.genre;
+    truth.replaceChildren(
+      `Dataset label of “${currentExample.title}”: ${currentExample.genre} `,
+      el('span', { class: match ? 'match' : 'miss', text: match ? '(match)' : '(different)' }),
+    );
+    truth.hidden = false;
+  } else {
+    truth.hidden = true;
+  }
+
+  const t = prediction.timings;
+  const inputs = prediction.modalities.join(' + ');
+  const serverParts = [`decode ${t.decodeMs}`, `encode ${t.encodeMs}`, `classify ${t.classifyMs}`];
+  if (t.loadMs > 0) serverParts.push(`model load ${t.loadMs}`);
+  $('result-meta').replaceChildren(
+    `From ${inputs} · model `,
+    el('code', { id: 'model-version', text: prediction.modelVersion }),
+    ` · `,
+    el('span', { id: 'latency', text: `${Math.round(roundTripMs)} ms` }),
+    ` round trip (server ${t.totalMs} ms: ${serverParts.join(', ')} ms)`,
+  );
+  placeholder.hidden = true;
+  result.hidden = false;
+  setStatus(`Top genre: ${top.genre}, ${percent(top.probability)}. Then ${prediction.genres
+    .slice(1, 3)
+    .map((g) => `${g.genre} ${percent(g.probability)}`)
+    .join(', ')}.`);
+}
+
+async function classify() {
+  inFlight?.abort();
+  const controller = new AbortController();
+  inFlight = controller;
+  clearError();
+
+  const body = new FormData();
+  const plot = plotInput.value.trim();
+  if (plot) body.append('plot', plot);
+  if (poster) body.append('poster', poster, poster.name || 'poster');
+  const headers = new Headers({ accept: 'application/json' });
+  if (tokenInput.value.trim()) headers.set('authorization', `Bearer ${tokenInput.value.trim()}`);
+
+  classifyButton.disabled = true;
+  classifyButton.textContent = 'Classifying…';
+  form.setAttribute('aria-busy', 'true');
+  result.setAttribute('aria-busy', 'true');
+  setStatus('Classifying…');
+  const started = performance.now();
+  try {
+    const res = await fetch('/predict', { method: 'POST', body, headers, signal: controller.signal });
+    const roundTrip = performance.now() - started;
+    let json;
+    try {
+      json = await res.json();
+    } catch {
+      json = undefined;
+    }
+    if (controller !== inFlight) return;
+    if (res.ok && json?.genres) {
+      showPrediction(json, roundTrip);
+      return;
+    }
+    const error = json?.error;
+    showError(error?.message ?? `The API answered ${res.status} ${res.statusText}`, error?.code, res.status);
+    setStatus(res.status >= 500 ? 'The API could not classify this right now.' : 'The API rejected the input.');
+    if (res.status === 401) {
+      tokenDetails.open = true;
+      tokenInput.focus();
+    }
+  } catch (err) {
+    if (controller.signal.aborted) return;
+    showError(`Could not reach the API: ${err instanceof Error ? err.message : String(err)}`);
+    setStatus('');
+  } finally {
+    if (controller === inFlight) {
+      inFlight = null;
+      classifyButton.disabled = false;
+      classifyButton.textContent = 'Classify';
+      form.removeAttribute('aria-busy');
+      result.removeAttribute('aria-busy');
+    }
+  }
+}
+
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  void classify();
+});
+
+$('reset').addEventListener('click', () => {
+  inFlight?.abort();
+  inFlight = null;
+  classifyButton.disabled = false;
+  classifyButton.textContent = 'Classify';
+  form.removeAttribute('aria-busy');
+  result.removeAttribute('aria-busy');
+  currentExample = null;
+  plotInput.value = '';
+  updateCount();
+  setPoster(null);
+  clearError();
+  setStatus('');
+  result.hidden = true;
+  placeholder.hidden = false;
+  plotInput.focus();
+});
+
+// ---------------------------------------------------------------- examples
+
+/** @param {Example} example @param {HTMLButtonElement} button */
+async function useExample(example, button) {
+  button.setAttribute('aria-busy', 'true');
+  try {
+    const res = await fetch(example.posterUrl);
+    if (!res.ok) throw new Error(`poster answered ${res.status}`);
+    const blob = await res.blob();
+    plotInput.value = example.plot;
+    updateCount();
+    setPoster(new File([blob], `${example.id}.jpg`, { type: blob.type || 'image/jpeg' }));
+    currentExample = example;
+    await classify();
+    revealResult();
+  } catch (err) {
+    showError(`Could not load the example: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    button.removeAttribute('aria-busy');
+  }
+}
+
+/** After an example click far down the page (phones), bring the answer into view. */
+function revealResult() {
+  const panel = $('result-heading').closest('section');
+  if (!panel) return;
+  const box = panel.getBoundingClientRect();
+  if (box.top >= 0 && box.top < window.innerHeight * 0.5) return;
+  const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  panel.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
+}
+
+async function loadExamples() {
+  const status = $('examples-status');
+  const list = $('example-list');
+  try {
+    const res = await fetch('/examples');
+    const json = await res.json().catch(() => undefined);
+    if (!res.ok || !json?.examples) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
+    /** @type {Example[]} */
+    const examples = json.examples;
+    list.replaceChildren(
+      ...examples.map((ex) => {
+        const button = /** @type {HTMLButtonElement} */ (
+          el(
+            'button',
+            { type: 'button', class: 'example', 'data-example-id': String(ex.id), 'aria-label': `Classify “${ex.title}” (${ex.year ?? 'year unknown'}), labelled ${ex.genre}` },
+            el('img', { src: ex.posterUrl, alt: '', loading: 'lazy', width: 150, height: 225 }),
+            el('span', { class: 'example-title', text: ex.title }),
+            el('span', { class: 'example-meta', text: `${ex.year ?? ''}${ex.year ? ' · ' : ''}${ex.genre}` }),
+          )
+        );
+        button.addEventListener('click', () => void useExample(ex, button));
+        return el('li', {}, button);
+      }),
+    );
+    status.textContent = json.source === 'seeded' ? 'Picked with a fixed seed from a held-out part of the dataset.' : '';
+  } catch (err) {
+    status.textContent = `No examples available (${err instanceof Error ? err.message : String(err)}).`;
+  }
+}
+
+// ---------------------------------------------------------------- how it works
+
+/**
+ * The per-model figures, whatever exact shape the pipeline wrote: `report` (the full evaluation,
+ * with confusion matrices) when published, else the summary in the manifest's `evaluation`.
+ * @returns {[string, HeadMetrics][]}
+ */
+export function headsOf(info) {
+  const sources = [info?.report, info?.evaluation, info?.evaluation?.test].filter((s) => s && typeof s === 'object');
+  /** @type {[string, HeadMetrics][]} */
+  const heads = [];
+  for (const key of Object.keys(HEAD_NAMES)) {
+    const found = sources.map((s) => s[key]).filter((m) => m && typeof m === 'object');
+    if (!found.length) continue;
+    // Later sources fill in what earlier ones lack.
+    heads.push([key, Object.assign({}, ...[...found].reverse())]);
+  }
+  return heads;
+}
+
+/** @param {HeadMetrics} m */
+function renderConfusion(m) {
+  const table = /** @type {HTMLTableElement} */ ($('confusion'));
+  const matrix = m.confusion ?? [];
+  const labels = GENRES.slice(0, matrix.length);
+  const head = el(
+    'thead',
+    {},
+    el(
+      'tr',
+      {},
+      el('th', { class: 'corner axis', scope: 'col' }, el('span', { class: 'long', text: 'true ↓ / predicted →' }), el('span', { class: 'short', 'aria-hidden': 'true', text: 'true ↓' })),
+      ...labels.map((g) => el('th', { scope: 'col', title: g }, el('span', { 'aria-hidden': 'true', text: SHORT[g] ?? g }), el('span', { class: 'visually-hidden', text: `predicted ${g}` }))),
+    ),
+  );
+  const body = el(
+    'tbody',
+    {},
+    ...matrix.map((row, i) => {
+      const total = row.reduce((a, b) => a + b, 0) || 1;
+      return el(
+        'tr',
+        {},
+        el('th', { scope: 'row', title: labels[i] }, el('span', { class: 'long', text: labels[i] }), el('span', { class: 'short', 'aria-hidden': 'true', text: SHORT[labels[i]] ?? labels[i] })),
+        ...row.map((n, j) => {
+          const share = n / total;
+          const cell = el('td', {
+            class: [share > 0.45 ? 'dark' : '', i === j ? 'diagonal' : ''].filter(Boolean).join(' '),
+            title: `True ${labels[i]}, predicted ${labels[j]}: ${n} (${percent(share)} of ${labels[i]})`,
+            text: String(n),
+          });
+          cell.style.backgroundColor = `rgba(var(--heat), ${(0.06 + share * 0.94).toFixed(3)})`;
+          return cell;
+        }),
+      );
+    }),
+  );
+  const caption = el('caption', { class: 'visually-hidden', text: 'Confusion matrix: rows are true genres, columns predicted genres, cells are movie counts' });
+  table.replaceChildren(caption, head, body);
+}
+
+function renderEvaluation(info) {
+  const heads = headsOf(info);
+  const status = $('model-status');
+  const version = info.version;
+  $('footer-model').replaceChildren('Models ', el('code', { text: version }), info.createdAt ? `, trained ${info.createdAt.slice(0, 10)}.` : '.');
+  for (const node of document.querySelectorAll('[data-fill="imageSize"]')) if (info.imageSize) node.textContent = String(info.imageSize);
+  if (!heads.length) {
+    status.textContent = `Model ${version}: no evaluation figures were published with it.`;
+    return;
+  }
+  status.textContent = '';
+  const movies = info.report?.movies ?? info.evaluation?.movies;
+  $('evaluation-lead').textContent = `Model ${version}, evaluated on the held-out test split${movies ? ` (${number.format(movies)} movies)` : ''} with the exported ONNX models, the same preprocessing as this Worker.`;
+  const tbody = /** @type {HTMLTableElement} */ ($('metrics-table')).tBodies[0];
+  tbody.replaceChildren(
+    ...heads.map(([key, m]) =>
+      el(
+        'tr',
+        { 'data-head': key },
+        el('th', { scope: 'row', text: HEAD_NAMES[key] }),
+        el('td', { class: 'n', text: typeof m.count === 'number' ? number.format(m.count) : '–' }),
+        el('td', { text: fixed3(m.accuracy) }),
+        el('td', { text: fixed3(m.balancedAccuracy) }),
+        el('td', { text: fixed3(m.macroF1) }),
+      ),
+    ),
+  );
+
+  const withConfusion = heads.filter(([, m]) => Array.isArray(m.confusion) && m.confusion.length);
+  if (withConfusion.length) {
+    const group = $('confusion-heads');
+    const legend = group.querySelector('legend');
+    group.replaceChildren(
+      ...(legend ? [legend] : []),
+      ...withConfusion.map(([key, m], i) => {
+        const input = el('input', { type: 'radio', name: 'confusion-head', value: key, checked: i === 0 });
+        input.addEventListener('change', () => {
+          renderConfusion(m);
+          $('confusion-heading').textContent = `Confusion matrix: ${HEAD_NAMES[key].toLowerCase()}`;
+        });
+        return el('label', {}, input, HEAD_NAMES[key]);
+      }),
+    );
+    group.hidden = withConfusion.length < 2;
+    renderConfusion(withConfusion[0][1]);
+    $('confusion-heading').textContent = `Confusion matrix: ${HEAD_NAMES[withConfusion[0][0]].toLowerCase()}`;
+    $('confusion-block').hidden = false;
+  }
+
+  const bySource = info.report?.image?.bySource ?? info.evaluation?.imageBySource ?? info.evaluation?.image?.bySource;
+  if (bySource && typeof bySource === 'object' && Object.keys(bySource).length) {
+    /** @type {HTMLTableElement} */ ($('sources')).tBodies[0].replaceChildren(
+      ...Object.entries(bySource).map(([source, s]) =>
+        el('tr', {}, el('th', { scope: 'row', text: source }), el('td', { text: number.format(s.count) }), el('td', { text: fixed3(s.accuracy) })),
+      ),
+    );
+    $('sources-block').hidden = false;
+  }
+  $('evaluation').hidden = false;
+}
+
+async function loadModelInfo() {
+  const status = $('model-status');
+  try {
+    const res = await fetch('/model');
+    const json = await res.json().catch(() => undefined);
+    if (!res.ok || !json?.version) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
+    renderEvaluation(json);
+  } catch (err) {
+    status.textContent = `Model figures unavailable: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+for (const node of document.querySelectorAll('.origin')) node.textContent = location.origin;
+updateCount();
+setPoster(null);
+void loadExamples();
+void loadModelInfo();
+document.documentElement.dataset.ready = 'true';

@@ -1,0 +1,199 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { errorBody } from '../apiError';
+import type { AppEnv } from '../env';
+import { GENRES } from '../shared/labels';
+import { modelManifestSchema } from '../shared/modelManifest';
+
+/**
+ * Worker routes the web page (public/) needs beyond /predict: the example movies published to R2 by
+ * `models/examples.ts`, and the model version with its evaluation figures for "How it works".
+ * The page itself is served by wrangler's static assets, not from here.
+ */
+
+/** One example movie as stored in R2 (`examples.json`), written by models/examples.ts (same shape as its StoredExample). */
+const storedExampleSchema = z.object({
+  id: z.number().int().positive(),
+  title: z.string(),
+  year: z.number().int().nullable(),
+  /** The dataset's label of the movie. */
+  genre: z.enum(GENRES),
+  plot: z.string(),
+  /** R2 key of the poster: `examples/<id>.jpg`. */
+  posterKey: z.string().regex(/^examples\/\d+\.jpg$/),
+});
+
+const storedExamplesSchema = z.object({
+  /** Where the movies were picked from: the pipeline's test split, or a seeded pick when it was absent. */
+  source: z.enum(['test-split', 'seeded']),
+  examples: z.array(storedExampleSchema),
+});
+
+type StoredExamples = z.infer<typeof storedExamplesSchema>;
+
+const exampleResponse = storedExampleSchema
+  .omit({ posterKey: true })
+  .extend({ posterUrl: z.string().openapi({ example: '/examples/603.jpg' }) })
+  .openapi('Example');
+
+const examplesResponse = z
+  .object({ source: storedExamplesSchema.shape.source, examples: z.array(exampleResponse) })
+  .openapi('Examples');
+
+const headMetrics = z
+  .object({
+    count: z.number(),
+    accuracy: z.number(),
+    balancedAccuracy: z.number(),
+    macroF1: z.number(),
+    perClass: z.record(z.string(), z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() })).optional(),
+    /** confusion[true][predicted], in GENRES order. */
+    confusion: z.array(z.array(z.number())).optional(),
+    bySource: z.record(z.string(), z.object({ count: z.number(), accuracy: z.number() })).optional(),
+  })
+  .openapi('HeadMetrics');
+
+/** What the page shows of `evaluation.json` (models/evaluate.ts); local paths in it are not passed on. */
+const evaluationReport = z
+  .object({
+    modelVersion: z.string(),
+    rows: z.string().optional(),
+    movies: z.number().optional(),
+    fusion: headMetrics,
+    text: headMetrics,
+    image: headMetrics,
+  })
+  .openapi('EvaluationReport');
+
+/** The evaluation report in R2, if it belongs to this model version. */
+async function readReport(bucket: R2Bucket, version: string): Promise<z.infer<typeof evaluationReport> | null> {
+  const object = await bucket.get('evaluation.json');
+  if (!object) return null;
+  try {
+    const report = evaluationReport.parse(JSON.parse(await object.text()));
+    return report.modelVersion === version ? report : null;
+  } catch {
+    return null;
+  }
+}
+
+const modelResponse = z
+  .object({
+    version: z.string(),
+    createdAt: z.string(),
+    labels: z.array(z.string()),
+    /** Bytes of each ONNX file the Worker loads. */
+    modelBytes: z.record(z.string(), z.number()),
+    imageSize: z.number(),
+    maxTokens: z.number(),
+    evaluation: z.record(z.string(), z.unknown()).nullable().openapi({
+      description: "The manifest's `evaluation`: the training pipeline's summary figures on its test split, or null",
+    }),
+    report: evaluationReport.nullable().openapi({
+      description: 'The full test-split evaluation of this version (per head: accuracy, balanced accuracy, macro-F1, per-class scores, confusion matrix with rows = true genre), when published',
+    }),
+  })
+  .openapi('ModelInfo');
+
+const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const errors = (description: string) => ({ content: { 'application/json': { schema: errorSchema } }, description });
+
+const POSTER_FILE = /^(\d{1,12})\.jpg$/;
+
+export const siteRoutes = new OpenAPIHono<AppEnv>();
+
+siteRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/examples',
+    summary: 'Example movies from the test split, for the web page',
+    responses: {
+      200: { content: { 'application/json': { schema: examplesResponse } }, description: 'Example movies' },
+      404: errors('No examples published to R2'),
+    },
+  }),
+  async (c) => {
+    const object = await c.env.MODELS.get('examples.json');
+    const missing = () => c.json(errorBody('not_found', 'examples.json is not in the R2 bucket; run `npm run models:publish`'), 404);
+    if (!object) return missing();
+    let stored: StoredExamples;
+    try {
+      stored = storedExamplesSchema.parse(JSON.parse(await object.text()));
+    } catch {
+      return missing();
+    }
+    const examples = stored.examples.map(({ posterKey, ...rest }) => ({ ...rest, posterUrl: `/${posterKey}` }));
+    c.header('cache-control', 'public, max-age=300');
+    return c.json({ source: stored.source, examples }, 200);
+  },
+);
+
+siteRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/examples/{file}',
+    summary: "An example movie's poster (JPEG)",
+    request: { params: z.object({ file: z.string().openapi({ description: '`<tmdb_id>.jpg`', example: '603.jpg' }) }) },
+    responses: {
+      200: { content: { 'image/jpeg': { schema: z.string().openapi({ format: 'binary' }) } }, description: 'Poster' },
+      304: { description: 'Not modified (If-None-Match)' },
+      404: errors('No such example poster'),
+    },
+  }),
+  async (c) => {
+    const file = c.req.valid('param').file;
+    const match = POSTER_FILE.exec(file);
+    const key = match ? `examples/${match[1]}.jpg` : undefined;
+    const object = key ? await c.env.MODELS.get(key) : null;
+    if (!object) return c.json(errorBody('not_found', `no example poster "${file}"`), 404);
+    const headers = new Headers({
+      'content-type': object.httpMetadata?.contentType ?? 'image/jpeg',
+      'cache-control': 'public, max-age=86400',
+      etag: object.httpEtag,
+    });
+    if (c.req.header('if-none-match') === object.httpEtag) {
+      await object.body.cancel();
+      return new Response(null, { status: 304, headers }) as never;
+    }
+    headers.set('content-length', String(object.size));
+    return new Response(object.body, { status: 200, headers }) as never;
+  },
+);
+
+siteRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/model',
+    summary: 'Version of the published models and their evaluation figures',
+    responses: {
+      200: { content: { 'application/json': { schema: modelResponse } }, description: 'Model information' },
+      503: errors('manifest.json missing or invalid in R2'),
+    },
+  }),
+  async (c) => {
+    // Read the manifest directly: this page request must not trigger (or wait for) a model load.
+    const object = await c.env.MODELS.get('manifest.json');
+    if (!object) return c.json(errorBody('model_unavailable', 'manifest.json is missing from the R2 bucket; run `npm run models:publish`'), 503);
+    let parsed;
+    try {
+      parsed = modelManifestSchema.safeParse(JSON.parse(await object.text()));
+    } catch {
+      return c.json(errorBody('model_unavailable', 'manifest.json in the R2 bucket is not valid JSON'), 503);
+    }
+    if (!parsed.success) return c.json(errorBody('model_unavailable', `manifest.json in the R2 bucket is invalid: ${parsed.error.issues[0]?.message}`), 503);
+    const m = parsed.data;
+    c.header('cache-control', 'public, max-age=60');
+    return c.json(
+      {
+        version: m.version,
+        createdAt: m.createdAt,
+        labels: m.labels,
+        modelBytes: Object.fromEntries(Object.entries(m.models).map(([k, v]) => [k, v.bytes])),
+        imageSize: m.image.size,
+        maxTokens: m.text.maxTokens,
+        evaluation: m.evaluation ?? null,
+        report: await readReport(c.env.MODELS, m.version),
+      },
+      200,
+    );
+  },
+);

@@ -1,0 +1,280 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sharedPaths } from '../../models/paths';
+import { startWorker, type StartedWorker } from '../support/worker';
+import { launchChromium, OUTPUT_DIR, pageState, percent } from './support';
+
+/**
+ * The page at GET / of the real Worker (`wrangler dev` with the published models), driven in
+ * Debian's Chromium: what it shows must be exactly what POST /predict answers for the same input.
+ */
+
+interface Prediction {
+  genres: { genre: string; probability: number }[];
+  top: { genre: string; probability: number };
+  modalities: string[];
+  modelVersion: string;
+}
+interface Example {
+  id: number;
+  title: string;
+  year: number | null;
+  genre: string;
+  plot: string;
+  posterUrl: string;
+}
+
+const PLOT = 'A retired hitman is pulled back into the criminal underworld for one last job, and a bloody war between rival gangs follows him home.';
+/** A dataset poster (Lock, Stock and Two Smoking Barrels), read from ../shared, never copied. */
+const POSTER = join(sharedPaths().dataset, 'posters', '100.jpg');
+
+let worker: StartedWorker;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+/** Requests the page tried to send anywhere but the Worker (there must be none: no CDN). */
+const foreignRequests: string[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  const state = await pageState(inject('wranglerState'));
+  [worker, browser] = await Promise.all([startWorker({ persistTo: state.dir }), launchChromium()]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(contexts.map((c) => c.close().catch(() => {})));
+  await browser?.close();
+  await worker?.stop();
+});
+
+async function openPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  contexts.push(context);
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${worker.url}/`) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+    foreignRequests.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  await page.goto(`${worker.url}/`);
+  await page.locator('html[data-ready="true"]').waitFor();
+  return page;
+}
+
+async function postPredict(plot: string | undefined, poster: { bytes: Uint8Array; name: string } | undefined) {
+  const form = new FormData();
+  if (plot !== undefined) form.append('plot', plot);
+  if (poster) form.append('poster', new Blob([poster.bytes as BlobPart]), poster.name);
+  const res = await fetch(`${worker.url}/predict`, { method: 'POST', body: form });
+  return { status: res.status, json: (await res.json()) as Prediction & { error?: { code: string; message: string } } };
+}
+
+/** The result as the page shows it. */
+async function shownResult(page: Page) {
+  await page.locator('#result:not([hidden])').waitFor();
+  await page.locator('#classify:not([disabled])').waitFor();
+  const bars = await page.locator('#bars > li').evaluateAll((items) =>
+    items.map((li) => ({
+      genre: li.querySelector('.bar-genre')?.textContent,
+      value: li.querySelector('.bar-value')?.textContent,
+      top: li.classList.contains('top'),
+      width: (li.querySelector('.bar-fill') as HTMLElement | null)?.style.width,
+    })),
+  );
+  return {
+    bars,
+    topGenre: await page.locator('#top-genre').textContent(),
+    topProbability: await page.locator('#top-probability').textContent(),
+    modelVersion: await page.locator('#model-version').textContent(),
+    latency: await page.locator('#latency').textContent(),
+  };
+}
+
+function expectShownMatches(shown: Awaited<ReturnType<typeof shownResult>>, api: Prediction) {
+  expect(shown.bars.map((b) => b.genre)).toEqual(api.genres.map((g) => g.genre));
+  expect(shown.bars.map((b) => b.value)).toEqual(api.genres.map((g) => percent(g.probability)));
+  expect(shown.bars.map((b) => b.top)).toEqual(api.genres.map((_, i) => i === 0));
+  expect(shown.topGenre).toBe(api.top.genre);
+  expect(shown.topProbability).toBe(percent(api.top.probability));
+  expect(shown.modelVersion).toBe(api.modelVersion);
+  expect(shown.latency).toMatch(/^\d+ ms$/);
+}
+
+/** Bars are drawn on the next animation frame: wait until every width is set. */
+async function barWidths(page: Page): Promise<string[]> {
+  await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLElement>('#bars .bar-fill')).every((f) => f.style.width !== ''));
+  return page.locator('#bars .bar-fill').evaluateAll((fills) => fills.map((f) => (f as HTMLElement).style.width));
+}
+
+describe('web page', () => {
+  it('serves the page as static assets while the API and the JSON 404 keep working', async () => {
+    const html = await fetch(`${worker.url}/`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(html.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const body = await html.text();
+    expect(body).not.toMatch(/(src|href)="(https?:)?\/\//);
+
+    const missing = await fetch(`${worker.url}/no-such-page`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'no route for GET /no-such-page' } });
+
+    const badPoster = await fetch(`${worker.url}/examples/not-a-poster.jpg`);
+    expect(badPoster.status).toBe(404);
+    expect(((await badPoster.json()) as { error: { code: string } }).error.code).toBe('not_found');
+
+    const health = await fetch(`${worker.url}/health`);
+    expect(((await health.json()) as { status: string }).status).toBe('ok');
+    const openapi = (await (await fetch(`${worker.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/predict', '/examples', '/examples/{file}', '/model']));
+  });
+
+  it('classifies a plot and a poster and shows exactly what POST /predict answers', async () => {
+    const page = await openPage();
+    await page.getByLabel('Plot', { exact: true }).fill(PLOT);
+    await page.setInputFiles('#poster', POSTER);
+    await expect.poll(() => page.locator('#poster-preview').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+
+    const pageResponse = page.waitForResponse((r) => r.url() === `${worker.url}/predict`);
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    const fromPage = (await (await pageResponse).json()) as Prediction;
+    const shown = await shownResult(page);
+
+    const direct = await postPredict(PLOT, { bytes: await readFile(POSTER), name: '100.jpg' });
+    expect(direct.status).toBe(200);
+    expect(direct.json.modalities).toEqual(['plot', 'poster']);
+    expect(fromPage.genres.map((g) => g.genre)).toEqual(direct.json.genres.map((g) => g.genre));
+    fromPage.genres.forEach((g, i) => expect(g.probability).toBeCloseTo(direct.json.genres[i].probability, 6));
+    expectShownMatches(shown, direct.json);
+    expect(await barWidths(page)).toEqual(direct.json.genres.map((g) => `${(g.probability * 100).toFixed(2)}%`));
+    await expect.poll(() => page.locator('#status').textContent()).toContain(`Top genre: ${direct.json.top.genre}`);
+    expect(await page.locator('#result-meta').textContent()).toContain('plot + poster');
+
+    await page.screenshot({ path: join(OUTPUT_DIR, 'page-desktop.png'), fullPage: true });
+  });
+
+  it('classifies a plot alone and a poster (dropped on the drop zone) alone', async () => {
+    const page = await openPage();
+    await page.locator('#plot').fill(PLOT);
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    const plotOnly = await postPredict(PLOT, undefined);
+    expectShownMatches(await shownResult(page), plotOnly.json);
+    expect(await page.locator('#result-meta').textContent()).toContain('From plot ·');
+
+    await page.getByRole('button', { name: 'Clear' }).click();
+    expect(await page.locator('#plot').inputValue()).toBe('');
+    expect(await page.locator('#result').isHidden()).toBe(true);
+    const dataTransfer = await page.evaluateHandle((base64) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'dropped.jpg', { type: 'image/jpeg' }));
+      return transfer;
+    }, (await readFile(POSTER)).toString('base64'));
+    await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer });
+    expect(await page.locator('#poster-name').textContent()).toContain('dropped.jpg');
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    const posterOnly = await postPredict(undefined, { bytes: await readFile(POSTER), name: '100.jpg' });
+    expectShownMatches(await shownResult(page), posterOnly.json);
+    expect(await page.locator('#result-meta').textContent()).toContain('From poster ·');
+  });
+
+  it("shows the API's error message when the input is rejected", async () => {
+    const page = await openPage();
+    const notImage = new TextEncoder().encode('this is a text file, not a poster\n'.repeat(20));
+    await page.locator('#plot').fill(PLOT);
+    await page.setInputFiles('#poster', { name: 'poster.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(notImage) });
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    const direct = await postPredict(PLOT, { bytes: notImage, name: 'poster.jpg' });
+    expect(direct.status).toBe(400);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.locator('.error-message').textContent()).toBe(direct.json.error!.message);
+    expect(await alert.locator('.error-code').textContent()).toBe(`HTTP 400 · ${direct.json.error!.code}`);
+    expect(await page.locator('#result').isHidden()).toBe(true);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'page-error.png') });
+
+    // Too long a plot: the counter warns, and the API's refusal is what the page reports.
+    await page.getByRole('button', { name: 'Remove poster' }).click();
+    const longPlot = 'word '.repeat(1_100).trim();
+    await page.locator('#plot').fill(longPlot);
+    expect(await page.locator('#plot-count').getAttribute('class')).toContain('over');
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    const tooLong = await postPredict(longPlot, undefined);
+    expect(tooLong.status).toBe(400);
+    await expect.poll(() => alert.locator('.error-message').textContent()).toBe(tooLong.json.error!.message);
+  });
+
+  it('fills the form from an example with one click and classifies it', async () => {
+    const listed = (await (await fetch(`${worker.url}/examples`)).json()) as { examples: Example[] };
+    expect(listed.examples.length).toBeGreaterThanOrEqual(5);
+    const example = listed.examples[0];
+
+    const page = await openPage();
+    const buttons = page.locator('button.example');
+    await expect.poll(() => buttons.count()).toBe(listed.examples.length);
+    await page.locator(`button[data-example-id="${example.id}"]`).click();
+    const shown = await shownResult(page);
+
+    expect(await page.locator('#plot').inputValue()).toBe(example.plot);
+    expect(await page.locator('#poster-preview').getAttribute('src')).toMatch(/^blob:/);
+    expect(await page.locator('#poster-name').textContent()).toContain(`${example.id}.jpg`);
+    const poster = new Uint8Array(await (await fetch(`${worker.url}${example.posterUrl}`)).arrayBuffer());
+    const direct = await postPredict(example.plot, { bytes: poster, name: `${example.id}.jpg` });
+    expectShownMatches(shown, direct.json);
+    expect(await page.locator('#truth').textContent()).toContain(`Dataset label of “${example.title}”: ${example.genre}`);
+  });
+
+  it('works with the keyboard alone', async () => {
+    const page = await openPage();
+    await page.locator('#plot').focus();
+    await page.keyboard.type('A family moves into an old house where something evil waits in the cellar.');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('poster');
+    expect(await page.locator('#drop-zone').evaluate((z) => z.matches(':focus-within'))).toBe(true);
+    await page.locator('#plot').focus();
+    await page.keyboard.press('Control+Enter');
+    const shown = await shownResult(page);
+    const direct = await postPredict('A family moves into an old house where something evil waits in the cellar.', undefined);
+    expectShownMatches(shown, direct.json);
+  });
+
+  it("shows the model's test figures and confusion matrix under How it works", async () => {
+    const info = (await (await fetch(`${worker.url}/model`)).json()) as {
+      version: string;
+      evaluation: Record<string, unknown> | null;
+      report: { fusion: { confusion: number[][]; balancedAccuracy: number } } | null;
+    };
+    const page = await openPage();
+    await expect.poll(() => page.locator('#footer-model').textContent()).toContain(info.version);
+    expect(info.evaluation ?? info.report, 'the published manifest carries evaluation figures').toBeTruthy();
+    await page.locator('#evaluation:not([hidden])').waitFor();
+    const rows = await page.locator('#metrics-table tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.head));
+    expect(rows).toContain('fusion');
+    if (info.report) {
+      const fusionRow = page.locator('#metrics-table tbody tr[data-head="fusion"] td').nth(2);
+      expect(await fusionRow.textContent()).toBe(info.report.fusion.balancedAccuracy.toFixed(3));
+      const cells = await page.locator('#confusion tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => Number(td.textContent))));
+      expect(cells).toEqual(info.report.fusion.confusion);
+      expect(await page.locator('#confusion thead th').count()).toBe(8);
+    }
+  });
+
+  it('fits a 360 px phone screen', async () => {
+    const page = await openPage({ width: 360, height: 740 });
+    await expect.poll(() => page.locator('button.example').count()).toBeGreaterThan(0);
+    await page.locator('button.example').first().click();
+    await shownResult(page);
+    await page.waitForFunction(() => document.fonts.ready.then(() => true));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'page-phone.png'), fullPage: true });
+    await page.screenshot({ path: join(OUTPUT_DIR, 'page-phone-viewport.png') });
+  });
+
+  it('loaded nothing from outside the Worker and threw no script errors', () => {
+    expect(foreignRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
