@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../models/paths';
+import { runScript } from '../support/runScript';
 import { startFakeDiscord, type FakeDiscord } from './fakeDiscord';
 import { genreInteraction } from './support';
 
@@ -11,7 +10,6 @@ import { genreInteraction } from './support';
 // They run in an empty directory so a developer's .env cannot leak in; one test writes a .env there.
 
 const TOKEN = 'cli-test-token.must-not-appear-in-output';
-const BIN = join(PROJECT_ROOT, 'node_modules', '.bin');
 
 let discord: FakeDiscord;
 let cwd: string;
@@ -26,30 +24,7 @@ afterAll(async () => {
   if (cwd) await rm(cwd, { recursive: true, force: true });
 });
 
-interface Run {
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-  signal: (s: NodeJS.Signals) => void;
-}
-
-function run(script: string, env: Record<string, string>, args: string[] = []): Run {
-  const child = spawn(join(BIN, 'tsx'), [join(PROJECT_ROOT, 'bot', script), ...args], {
-    cwd,
-    env: { PATH: `${BIN}:${process.env.PATH}`, HOME: process.env.HOME ?? cwd, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return {
-    stdout: () => stdout,
-    stderr: () => stderr,
-    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
-    signal: (s) => child.kill(s),
-  };
-}
+const run = (script: string, env: Record<string, string>, args: string[] = []) => runScript(`bot/${script}`, args, env, cwd);
 
 const discordEnv = () => ({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_BASE: discord.apiBase });
 const lines = (out: string) => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; msg: string } & Record<string, unknown>);
@@ -88,7 +63,7 @@ describe('npm run bot', () => {
       bot.signal(signal);
       expect(await bot.exited).toBe(0);
     } finally {
-      bot.signal('SIGKILL');
+      bot.kill();
       await rm(join(cwd, '.env'));
     }
     const log = lines(bot.stdout());

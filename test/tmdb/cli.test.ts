@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,13 +5,12 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import * as jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../models/paths';
+import { runScript } from '../support/runScript';
 import { moviesOfYear, startFakeTmdb, type FakeTmdb } from './fakeTmdb';
 
 // `npm run data:tmdb` (tsx models/tmdb/collect.ts) as a process, in an empty folder so no .env leaks in.
 
 const KEY = 'cli-v3-key-must-never-be-printed';
-const BIN = join(PROJECT_ROOT, 'node_modules', '.bin');
 
 let cwd: string;
 let fake: FakeTmdb;
@@ -27,32 +25,7 @@ afterAll(async () => {
   if (cwd) await rm(cwd, { recursive: true, force: true });
 });
 
-interface Run {
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-  kill: (s: NodeJS.Signals) => void;
-}
-
-function run(args: string[], env: Record<string, string> = { TMDB_API_KEY: KEY }): Run {
-  const child = spawn(join(BIN, 'tsx'), [join(PROJECT_ROOT, 'models', 'tmdb', 'collect.ts'), ...args], {
-    cwd,
-    // Own process group: tsx runs the script in a child node process, and SIGKILL must reach both.
-    detached: true,
-    env: { PATH: `${BIN}:${process.env.PATH}`, HOME: process.env.HOME ?? cwd, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return {
-    stdout: () => stdout,
-    stderr: () => stderr,
-    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
-    kill: (s) => process.kill(-child.pid!, s),
-  };
-}
+const run = (args: string[], env: Record<string, string> = { TMDB_API_KEY: KEY }) => runScript('models/tmdb/collect.ts', args, env, cwd);
 
 const against = () => ['--api-base', fake.apiBase, '--image-base', fake.imageBase, '--from', '2010', '--to', '2010'];
 
@@ -82,7 +55,7 @@ describe('npm run data:tmdb', () => {
     await held.hit;
     // Page 1 is flushed to the manifest when it completes; page 2's other posters finish meanwhile.
     while (!['6', '7', '9', '10'].every((id) => existsSync(join(out, 'posters', `${id}.jpg`)))) await new Promise((r) => setTimeout(r, 20));
-    first.kill('SIGKILL');
+    first.kill();
     expect(await first.exited).toBe(null);
     held.release();
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as jpeg from 'jpeg-js';
+import { gradient, toJpeg } from '../support/imageFixtures';
 
 /** TMDB's real movie genre list (ids are stable across TMDB). */
 export const TMDB_GENRES: [number, string][] = [
@@ -76,21 +76,7 @@ export interface FakeTmdb {
 const IMAGE_PREFIX = '/t/p/w500';
 
 /** A small 2:3 poster like TMDB's. Encoded once: jpeg-js spends ~100 ms building tables per encode. */
-const POSTER = (() => {
-  const width = 100;
-  const height = 150;
-  const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const p = (y * width + x) * 4;
-      data[p] = (x * 255) / width;
-      data[p + 1] = (y * 255) / height;
-      data[p + 2] = 128;
-      data[p + 3] = 255;
-    }
-  }
-  return Buffer.from(jpeg.encode({ data, width, height }, 90).data);
-})();
+const POSTER = Buffer.from(toJpeg(gradient(100, 150), 100, 150));
 
 /** A local stand-in for api.themoviedb.org/3 and image.tmdb.org, with injectable failures. */
 export async function startFakeTmdb(options: FakeTmdbOptions): Promise<FakeTmdb> {
