@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPaths } from '../../models/paths';
 import { startWorker, type StartedWorker } from '../support/worker';
-import { launchChromium, OUTPUT_DIR, pageState, percent } from './support';
+import { launchChromium, OUTPUT_DIR, percent } from './support';
 
 /**
  * The page at GET / of the real Worker (`wrangler dev` with the published models), driven in
@@ -38,8 +38,8 @@ const foreignRequests: string[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const state = await pageState(inject('wranglerState'));
-  [worker, browser] = await Promise.all([startWorker({ persistTo: state.dir }), launchChromium()]);
+  // The shared state holds everything `npm run models:publish` uploads, examples and report included.
+  [worker, browser] = await Promise.all([startWorker({ persistTo: inject('wranglerState') }), launchChromium()]);
 }, 120_000);
 
 afterAll(async () => {

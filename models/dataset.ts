@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import { genreIndex } from '../src/shared/labels';
+
+/** One movie of a dataset folder (`manifest.csv` + `posters/`), keyed by its TMDB id everywhere. */
+export interface Movie {
+  tmdbId: number;
+  title: string;
+  overview: string;
+  /** Index into GENRES. */
+  label: number;
+  /** Absolute path of the poster file (it may be missing or undecodable: feature extraction reports that). */
+  posterPath: string;
+  posterSource: string;
+}
+
+const rowSchema = z.object({
+  tmdb_id: z.coerce.number().int().positive(),
+  title: z.string(),
+  overview: z.string(),
+  label: z.string(),
+  poster: z.string(),
+  poster_source: z.string(),
+});
+
+/** Read `DIR/manifest.csv` in the shared format; rows are validated and duplicate ids refused. */
+export async function loadDataset(dir: string): Promise<Movie[]> {
+  const rows: unknown[] = parse(await readFile(join(dir, 'manifest.csv'), 'utf8'), { columns: true, skip_empty_lines: true });
+  const seen = new Set<number>();
+  return rows.map((raw, i) => {
+    const parsed = rowSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`${dir}/manifest.csv row ${i + 2}: ${parsed.error.issues[0]?.message}`);
+    const row = parsed.data;
+    if (seen.has(row.tmdb_id)) throw new Error(`${dir}/manifest.csv: tmdb_id ${row.tmdb_id} appears twice`);
+    seen.add(row.tmdb_id);
+    return {
+      tmdbId: row.tmdb_id,
+      title: row.title,
+      overview: row.overview.trim(),
+      label: genreIndex(row.label),
+      posterPath: join(dir, row.poster || `posters/${row.tmdb_id}.jpg`),
+      posterSource: row.poster_source || 'unknown',
+    };
+  });
+}

@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MOBILENET_IMAGE_PARAMS } from '../../src/shared/imageTensor';
+import { ImageEncoder, posterTensor } from '../../models/imageEncoder';
+import { argmax } from '../../models/metrics';
+import { sharedPaths } from '../../models/paths';
+
+// The shared decode -> resize -> normalise path is right if the pretrained MobileNetV2 still
+// recognises the classic ImageNet samples (centre crop, as the model was trained). Label lines
+// list synonyms ("hotdog, hot dog, red hot"): the first name is compared.
+const SAMPLES = {
+  'cat.bmp': 'Egyptian cat',
+  'grace_hopper.bmp': 'military uniform',
+  'hot_dog.jpg': 'hotdog',
+  'bird.bmp': 'chickadee',
+};
+
+describe('shared image preprocessing + MobileNetV2', () => {
+  const paths = sharedPaths();
+  let encoder: ImageEncoder;
+  let labels: string[];
+  beforeAll(async () => {
+    encoder = await ImageEncoder.load(paths.mobilenet, { ...MOBILENET_IMAGE_PARAMS, fit: 'crop' });
+    labels = (await readFile(paths.imagenetLabels, 'utf8')).split('\n').map((l) => l.trim());
+  });
+  afterAll(() => encoder.release());
+
+  for (const [file, expected] of Object.entries(SAMPLES)) {
+    it(`${file} is "${expected}"`, async () => {
+      const tensor = await posterTensor(new Uint8Array(await readFile(join(paths.imagenetSamples, file))), encoder.params);
+      const [probs] = await encoder.run([tensor], 'probs');
+      expect(labels[argmax(probs)].split(',')[0]).toBe(expected);
+    });
+  }
+
+  it('gives 1280-d features', async () => {
+    const tensor = await posterTensor(new Uint8Array(await readFile(join(paths.imagenetSamples, 'hot_dog.jpg'))), encoder.params);
+    const [features] = await encoder.run([tensor]);
+    expect(features).toHaveLength(1280);
+  });
+});
