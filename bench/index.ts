@@ -43,11 +43,18 @@ function form(sample: Sample, shape: Shape): FormData {
   return f;
 }
 
-async function post(url: string, sample: Sample, shape: Shape): Promise<number> {
+interface ServerTimings {
+  decodeMs: number;
+  encodeMs: number;
+  classifyMs: number;
+}
+
+/** Round trip in ms, and the Worker's own breakdown of it. */
+async function post(url: string, sample: Sample, shape: Shape): Promise<[number, ServerTimings]> {
   const [ms, res] = await timed(() => fetch(`${url}/predict`, { method: 'POST', body: form(sample, shape) }));
   if (!res.ok) throw new Error(`POST /predict answered ${res.status}: ${await res.text()}`);
-  await res.arrayBuffer();
-  return ms;
+  const { timings } = (await res.json()) as { timings: ServerTimings };
+  return [ms, timings];
 }
 
 async function bundleSize(): Promise<{ total: string; gzip: string }> {
@@ -67,12 +74,15 @@ async function benchWorker(data: Sample[]) {
   await exec(bin('tsx'), ['models/publish.ts', '--persist-to', state], { cwd: PROJECT_ROOT });
   const worker = await startWorker({ persistTo: state });
   try {
-    const cold = await post(worker.url, data[0], 'both');
+    const [cold] = await post(worker.url, data[0], 'both');
     const warm = {} as Record<Shape, ReturnType<typeof summarize>>;
+    const inside = {} as Record<Shape, Record<keyof ServerTimings, number>>;
     for (const shape of SHAPES) {
-      const times: number[] = [];
-      for (let i = 0; i < WARM_RUNS; i++) times.push(await post(worker.url, data[i % data.length], shape));
-      warm[shape] = summarize(times);
+      const runs: [number, ServerTimings][] = [];
+      for (let i = 0; i < WARM_RUNS; i++) runs.push(await post(worker.url, data[i % data.length], shape));
+      warm[shape] = summarize(runs.map(([ms]) => ms));
+      const p50 = (k: keyof ServerTimings) => summarize(runs.map(([, t]) => t[k])).p50;
+      inside[shape] = { decodeMs: p50('decodeMs'), encodeMs: p50('encodeMs'), classifyMs: p50('classifyMs') };
     }
     const throughput: Record<number, number> = {};
     for (const concurrency of [1, 4, 16]) {
@@ -86,7 +96,7 @@ async function benchWorker(data: Sample[]) {
       throughput[concurrency] = (total / ms) * 1000;
     }
     const health = (await (await fetch(`${worker.url}/health`)).json()) as { wasmHeapBytes: number; models: { loadMs: number } };
-    return { cold, loadMs: health.models.loadMs, warm, throughput, wasmHeapBytes: health.wasmHeapBytes };
+    return { cold, loadMs: health.models.loadMs, warm, inside, throughput, wasmHeapBytes: health.wasmHeapBytes };
   } finally {
     await worker.stop();
     await rm(state, { recursive: true, force: true });
@@ -125,6 +135,10 @@ for (const shape of SHAPES) {
   const w = worker.warm[shape];
   const n = native.warm[shape];
   console.log(`| warm ${shape} p50 / p95 | ${fmt(w.p50)} / ${fmt(w.p95)} | ${fmt(n.p50)} / ${fmt(n.p95)} |`);
+}
+for (const shape of SHAPES) {
+  const t = worker.inside[shape];
+  console.log(`| inside the Worker, ${shape} p50: decode / encode / classify | ${fmt(t.decodeMs)} / ${fmt(t.encodeMs)} / ${fmt(t.classifyMs)} | |`);
 }
 for (const [c, rps] of Object.entries(worker.throughput)) console.log(`| throughput plot+poster, concurrency ${c} | ${rps.toFixed(1)} req/s | |`);
 console.log(`| WASM heap after all models loaded | ${mib(worker.wasmHeapBytes)} | |`);
