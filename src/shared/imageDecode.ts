@@ -122,7 +122,6 @@ async function decodeFormat(format: ImageFormat, bytes: Uint8Array, limits: Deco
     case 'bmp':
       return rgbaFromBmp(bytes);
     case 'webp': {
-      if (!webpModule) throw new Error('WebP decoder not initialised: call setWebpDecoderModule first');
       const copy = bytes.slice().buffer;
       const img = await decodeWebp(copy);
       return { width: img.width, height: img.height, data: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength) };
@@ -139,11 +138,12 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFA
       `poster is ${width}x${height} (${width * height} pixels); the limit is ${limits.maxPixels} pixels`,
     );
   }
+  // A missing decoder is the host's bug, not the client's: keep it out of the 4xx path below.
+  if (format === 'webp' && !webpModule) throw new Error('WebP decoder not initialised: call setWebpDecoderModule first');
   let img: RgbaImage;
   try {
     img = await decodeFormat(format, bytes, limits);
-  } catch (err) {
-    if (err instanceof ImageInputError || (err instanceof Error && err.message.startsWith('WebP decoder not initialised'))) throw err;
+  } catch {
     throw new ImageInputError('invalid_image', `poster ${format} data is truncated or corrupt`);
   }
   if (img.width !== width || img.height !== height || img.data.length < width * height * 4) {
