@@ -31,7 +31,8 @@ async function readVerified(bucket: R2Bucket, entry: FileEntry): Promise<Uint8Ar
   return bytes;
 }
 
-async function readManifest(bucket: R2Bucket): Promise<ModelManifest> {
+/** manifest.json from the bucket, validated; a 503 ApiError when missing or invalid. */
+export async function readManifest(bucket: R2Bucket): Promise<ModelManifest> {
   const text = new TextDecoder().decode(await readObject(bucket, 'manifest.json'));
   let json: unknown;
   try {

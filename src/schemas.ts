@@ -51,6 +51,9 @@ export const errorResponse = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
   .openapi('Error');
 
+/** An OpenAPI response entry for an error status. */
+export const errorContent = (description: string) => ({ content: { 'application/json': { schema: errorResponse } }, description });
+
 export const healthResponse = z
   .object({
     status: z.literal('ok'),

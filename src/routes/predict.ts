@@ -6,10 +6,8 @@ import type { AppEnv } from '../env';
 import { LIMITS } from '../limits';
 import { posterFromBase64, posterFromFile, posterFromUrl } from '../posterInput';
 import { predict } from '../predict';
-import { errorResponse, predictFormBody, predictJsonBody, predictResponse } from '../schemas';
+import { errorContent, predictFormBody, predictJsonBody, predictResponse } from '../schemas';
 import { validationHook } from '../validation';
-
-const errors = (description: string) => ({ content: { 'application/json': { schema: errorResponse } }, description });
 
 const route = createRoute({
   method: 'post',
@@ -26,12 +24,12 @@ const route = createRoute({
   },
   responses: {
     200: { content: { 'application/json': { schema: predictResponse } }, description: 'Genres ranked by probability' },
-    400: errors('Missing or invalid input (empty plot, bad base64, not an image, ...)'),
-    401: errors('Missing or wrong bearer token (only when API_TOKEN is set)'),
-    413: errors('Body, poster bytes or poster pixels over the documented limits'),
-    415: errors('Content type is neither application/json nor multipart/form-data'),
-    422: errors('posterUrl could not be downloaded'),
-    503: errors('Models missing or corrupt in R2; retried on the next request'),
+    400: errorContent('Missing or invalid input (empty plot, bad base64, not an image, ...)'),
+    401: errorContent('Missing or wrong bearer token (only when API_TOKEN is set)'),
+    413: errorContent('Body, poster bytes or poster pixels over the documented limits'),
+    415: errorContent('Content type is neither application/json nor multipart/form-data'),
+    422: errorContent('posterUrl could not be downloaded'),
+    503: errorContent('Models missing or corrupt in R2; retried on the next request'),
   },
 });
 

@@ -1,8 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { errorBody } from '../apiError';
 import type { AppEnv } from '../env';
+import { readManifest } from '../modelStore';
+import { errorContent } from '../schemas';
 import { GENRES } from '../shared/labels';
-import { modelManifestSchema } from '../shared/modelManifest';
 
 /**
  * Worker routes the web page (public/) needs beyond /predict: the example movies published to R2 by
@@ -94,8 +95,6 @@ const modelResponse = z
   })
   .openapi('ModelInfo');
 
-const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-const errors = (description: string) => ({ content: { 'application/json': { schema: errorSchema } }, description });
 
 const POSTER_FILE = /^(\d{1,12})\.jpg$/;
 
@@ -108,7 +107,7 @@ siteRoutes.openapi(
     summary: 'Example movies from the test split, for the web page',
     responses: {
       200: { content: { 'application/json': { schema: examplesResponse } }, description: 'Example movies' },
-      404: errors('No examples published to R2'),
+      404: errorContent('No examples published to R2'),
     },
   }),
   async (c) => {
@@ -136,7 +135,7 @@ siteRoutes.openapi(
     responses: {
       200: { content: { 'image/jpeg': { schema: z.string().openapi({ format: 'binary' }) } }, description: 'Poster' },
       304: { description: 'Not modified (If-None-Match)' },
-      404: errors('No such example poster'),
+      404: errorContent('No such example poster'),
     },
   }),
   async (c) => {
@@ -166,21 +165,12 @@ siteRoutes.openapi(
     summary: 'Version of the published models and their evaluation figures',
     responses: {
       200: { content: { 'application/json': { schema: modelResponse } }, description: 'Model information' },
-      503: errors('manifest.json missing or invalid in R2'),
+      503: errorContent('manifest.json missing or invalid in R2'),
     },
   }),
   async (c) => {
-    // Read the manifest directly: this page request must not trigger (or wait for) a model load.
-    const object = await c.env.MODELS.get('manifest.json');
-    if (!object) return c.json(errorBody('model_unavailable', 'manifest.json is missing from the R2 bucket; run `npm run models:publish`'), 503);
-    let parsed;
-    try {
-      parsed = modelManifestSchema.safeParse(JSON.parse(await object.text()));
-    } catch {
-      return c.json(errorBody('model_unavailable', 'manifest.json in the R2 bucket is not valid JSON'), 503);
-    }
-    if (!parsed.success) return c.json(errorBody('model_unavailable', `manifest.json in the R2 bucket is invalid: ${parsed.error.issues[0]?.message}`), 503);
-    const m = parsed.data;
+    // Only the manifest: this page request must not trigger (or wait for) a model load.
+    const m = await readManifest(c.env.MODELS);
     c.header('cache-control', 'public, max-age=60');
     return c.json(
       {

@@ -7,6 +7,7 @@ describe('models from R2', () => {
     const err = await errorOf(await postJson({ plot: 'A detective hunts a killer.' }));
     expect(err).toMatchObject({ status: 503, code: 'model_unavailable' });
     expect(err.message).toContain('manifest.json');
+    expect(await errorOf(await call('/model'))).toMatchObject({ status: 503, code: 'model_unavailable' });
   });
 
   it('answers 503 when a file does not match its sha256, and names the file', async () => {
