@@ -8,6 +8,7 @@ import { genreIndex } from '../src/shared/labels';
 export interface Movie {
   tmdbId: number;
   title: string;
+  year: number | null;
   overview: string;
   /** Index into GENRES. */
   label: number;
@@ -19,6 +20,7 @@ export interface Movie {
 const rowSchema = z.object({
   tmdb_id: z.coerce.number().int().positive(),
   title: z.string(),
+  year: z.string().optional(),
   overview: z.string(),
   label: z.string(),
   poster: z.string(),
@@ -38,6 +40,7 @@ export async function loadDataset(dir: string): Promise<Movie[]> {
     return {
       tmdbId: row.tmdb_id,
       title: row.title,
+      year: Number.parseInt(row.year ?? '', 10) || null,
       overview: row.overview.trim(),
       label: genreIndex(row.label),
       posterPath: join(dir, row.poster || `posters/${row.tmdb_id}.jpg`),

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
 import { GENRES, type Genre } from '../src/shared/labels';
+import { loadDataset, type Movie } from './dataset';
 import { PROJECT_ROOT, sharedPaths } from './paths';
 import { seededRandom, shuffle } from './random';
 import { readSplit, stratifiedSplit } from './split';
@@ -38,15 +38,6 @@ export interface StoredExamples {
   examples: StoredExample[];
 }
 
-interface Row {
-  tmdb_id: string;
-  title: string;
-  year: string;
-  overview: string;
-  label: string;
-  poster: string;
-}
-
 async function isJpeg(path: string): Promise<boolean> {
   if (!existsSync(path)) return false;
   const handle = await open(path, 'r');
@@ -64,31 +55,27 @@ async function isJpeg(path: string): Promise<boolean> {
  * exists, else from a stratified split made here with a fixed seed. Same inputs, same picks.
  */
 export async function pickExamples(artifactsDir: string, datasetDir = sharedPaths().dataset): Promise<StoredExamples> {
-  const rows: Row[] = parse(await readFile(join(datasetDir, 'manifest.csv'), 'utf8'), { columns: true, skip_empty_lines: true });
-  const byId = new Map(rows.map((r) => [Number(r.tmdb_id), r]));
+  return pickFrom(await loadDataset(datasetDir), artifactsDir);
+}
+
+async function pickFrom(movies: Movie[], artifactsDir: string): Promise<StoredExamples> {
+  const byId = new Map(movies.map((m) => [m.tmdbId, m]));
   const splitPath = join(artifactsDir, 'split.json');
-  let testIds: number[];
-  let source: StoredExamples['source'];
-  if (existsSync(splitPath)) {
-    testIds = (await readSplit(splitPath)).test;
-    source = 'test-split';
-  } else {
-    const labelled = rows.map((r) => ({ tmdbId: Number(r.tmdb_id), label: GENRES.indexOf(r.label as Genre) }));
-    testIds = stratifiedSplit(labelled, PICK_SEED).test;
-    source = 'seeded';
-  }
+  const [testIds, source]: [number[], StoredExamples['source']] = existsSync(splitPath)
+    ? [(await readSplit(splitPath)).test, 'test-split']
+    : [stratifiedSplit(movies, PICK_SEED).test, 'seeded'];
 
   const examples: StoredExample[] = [];
   for (const genre of EXAMPLE_GENRES) {
-    const candidates = testIds.filter((id) => byId.get(id)?.label === genre).sort((a, b) => a - b);
-    shuffle(candidates, seededRandom(PICK_SEED + GENRES.indexOf(genre)));
+    const label = GENRES.indexOf(genre);
+    const candidates = testIds.filter((id) => byId.get(id)?.label === label).sort((a, b) => a - b);
+    shuffle(candidates, seededRandom(PICK_SEED + label));
     for (const id of candidates) {
-      const row = byId.get(id)!;
-      const plot = row.overview.trim();
-      const year = Number.parseInt(row.year, 10);
-      if (plot.length < PLOT_CHARS.min || plot.length > PLOT_CHARS.max || !Number.isFinite(year)) continue;
-      if (!(await isJpeg(join(datasetDir, row.poster || `posters/${id}.jpg`)))) continue;
-      examples.push({ id, title: row.title.trim(), year, genre, plot, posterKey: `examples/${id}.jpg` });
+      const movie = byId.get(id)!;
+      const plot = movie.overview;
+      if (plot.length < PLOT_CHARS.min || plot.length > PLOT_CHARS.max || movie.year === null) continue;
+      if (!(await isJpeg(movie.posterPath))) continue;
+      examples.push({ id, title: movie.title.trim(), year: movie.year, genre, plot, posterKey: `examples/${id}.jpg` });
       break;
     }
   }
@@ -100,15 +87,15 @@ export async function pickExamples(artifactsDir: string, datasetDir = sharedPath
  * artifacts folder (it is small and generated) and points each poster key at its file in ../shared.
  */
 export async function exampleObjects(artifactsDir = join(PROJECT_ROOT, 'models', 'artifacts'), datasetDir = sharedPaths().dataset): Promise<{ key: string; path: string }[]> {
-  const picked = await pickExamples(artifactsDir, datasetDir);
+  const movies = await loadDataset(datasetDir);
+  const picked = await pickFrom(movies, artifactsDir);
   const jsonPath = join(artifactsDir, 'examples.json');
   await mkdir(artifactsDir, { recursive: true });
   await writeFile(jsonPath, `${JSON.stringify(picked, null, 2)}\n`);
-  const rows: Row[] = parse(await readFile(join(datasetDir, 'manifest.csv'), 'utf8'), { columns: true, skip_empty_lines: true });
-  const posterOf = new Map(rows.map((r) => [Number(r.tmdb_id), r.poster || `posters/${r.tmdb_id}.jpg`]));
+  const posterOf = new Map(movies.map((m) => [m.tmdbId, m.posterPath]));
   return [
     { key: 'examples.json', path: jsonPath },
-    ...picked.examples.map((e) => ({ key: e.posterKey, path: join(datasetDir, posterOf.get(e.id)!) })),
+    ...picked.examples.map((e) => ({ key: e.posterKey, path: posterOf.get(e.id)! })),
   ];
 }
 
