@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { decodeImage } from '../src/shared/imageDecode';
 import { imageToTensor, type ImageParams } from '../src/shared/imageTensor';
+import { SESSION_OPTIONS } from '../src/shared/sessionOptions';
 import { initNodeImageDecoders } from './nodeImage';
 
 /** Decoded and normalised poster, NCHW [3, size, size], through the same shared code as the Worker. */
@@ -17,7 +18,7 @@ export class ImageEncoder {
   ) {}
 
   static async load(modelPath: string, params: ImageParams, threads = 1): Promise<ImageEncoder> {
-    const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1 });
+    const session = await ort.InferenceSession.create(modelPath, { ...SESSION_OPTIONS, intraOpNumThreads: threads, interOpNumThreads: 1 });
     return new ImageEncoder(session, params);
   }
 

@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { decodeImage } from '../src/shared/imageDecode';
 import { imageToTensor } from '../src/shared/imageTensor';
 import type { ModelKey, ModelManifest } from '../src/shared/modelManifest';
+import { SESSION_OPTIONS } from '../src/shared/sessionOptions';
 import { TextTokenizer } from '../src/shared/textTokens';
 import { sha256 } from './hashing';
 import { ARTIFACTS_DIR, modelObjects, readManifest } from './modelFiles';
@@ -45,7 +46,7 @@ export class NodePredictor {
     };
     const json = async (entry: { file: string; sha256: string }) => JSON.parse((await read(entry)).toString('utf8'));
     const tokenizer = new TextTokenizer(await json(manifest.text.tokenizer), await json(manifest.text.tokenizerConfig), manifest.text);
-    const sessionOptions = { intraOpNumThreads: options.threads ?? 1, interOpNumThreads: 1 };
+    const sessionOptions = { ...SESSION_OPTIONS, intraOpNumThreads: options.threads ?? 1, interOpNumThreads: 1 };
     const sessions = {} as Record<ModelKey, ort.InferenceSession>;
     for (const key of MODEL_KEYS) sessions[key] = await ort.InferenceSession.create(await read(manifest.models[key]), sessionOptions);
     await initNodeImageDecoders();

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-web/wasm';
 import ortWasmModule from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
+import { SESSION_OPTIONS } from './shared/sessionOptions';
 
 /**
  * workerd forbids compiling WebAssembly from bytes at run time, so the ORT .wasm is imported as a
@@ -36,7 +37,7 @@ function configure(): void {
 
 export async function createSession(bytes: Uint8Array): Promise<ort.InferenceSession> {
   configure();
-  return ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  return ort.InferenceSession.create(bytes, { ...SESSION_OPTIONS, executionProviders: ['wasm'] });
 }
 
 /** Bytes of the ORT WASM heap, for /health and the benchmark's memory figure. */

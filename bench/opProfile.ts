@@ -1,0 +1,79 @@
+/**
+ * `npm run bench:profile`: where MobileNetV2's time goes in onnxruntime-web's WASM build, per kind of
+ * operator, next to the whole run in onnxruntime-node. Both use the served session options and one thread.
+ * Run in Node (same WASM as in workerd); prints figures, asserts nothing.
+ */
+import fs from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import * as native from 'onnxruntime-node';
+import { sharedPaths } from '../models/paths';
+import { SESSION_OPTIONS } from '../src/shared/sessionOptions';
+import { summarize, timed } from './stats';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const SHAPE = [1, 3, 224, 224];
+
+interface KernelEvent {
+  cat: string;
+  name: string;
+  dur: number;
+  args: { op_name: string; input_type_shape: Record<string, number[]>[] };
+}
+
+/** Depthwise (one input channel per group), pointwise (1x1) or anything else. */
+function kind(event: KernelEvent): string {
+  const weight = Object.values(event.args.input_type_shape[1] ?? {})[0] ?? [];
+  if (!event.args.op_name.includes('Conv') || weight.length !== 4) return event.args.op_name;
+  if (weight[1] === 1) return 'depthwise conv';
+  return weight[2] === 1 ? '1x1 conv' : `${weight[2]}x${weight[3]} conv`;
+}
+
+const web = await import('onnxruntime-web/wasm');
+web.env.wasm.numThreads = 1;
+web.env.wasm.proxy = false;
+
+const model = await readFile(sharedPaths().mobilenet);
+const pixels = new Float32Array(SHAPE.reduce((a, b) => a * b)).map((_, i) => Math.sin(i) * 0.9);
+
+const webSession = await web.InferenceSession.create(model, { ...SESSION_OPTIONS, executionProviders: ['wasm'], enableProfiling: true });
+const webFeeds = { pixel_values: new web.Tensor('float32', pixels, SHAPE) };
+for (let i = 0; i <= RUNS; i++) await webSession.run(webFeeds, ['features']); // as the Worker does
+// In Node the WASM build writes its trace with fs.writeSync(1, ...) when profiling ends: capture it.
+const printed: string[] = [];
+const writeSync = fs.writeSync;
+fs.writeSync = ((fd: number, data: unknown, ...rest: unknown[]) => {
+  if (fd !== 1) return (writeSync as (...args: unknown[]) => number)(fd, data, ...rest);
+  const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data as Uint8Array);
+  printed.push(bytes.toString('utf8'));
+  return bytes.length;
+}) as typeof fs.writeSync;
+webSession.endProfiling();
+fs.writeSync = writeSync;
+
+const runs = printed
+  .join('')
+  .split('\n')
+  .map((line) => line.trim().replace(/,$/, ''))
+  .filter((line) => line.startsWith('{'))
+  .map((line) => JSON.parse(line) as KernelEvent)
+  .filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'));
+// The first of the RUNS + 1 runs is a warm-up: drop its kernels.
+const events = runs.slice(runs.length / (RUNS + 1));
+const perKind = new Map<string, number>();
+for (const e of events) perKind.set(kind(e), (perKind.get(kind(e)) ?? 0) + e.dur / 1000 / RUNS);
+
+const nativeSession = await native.InferenceSession.create(model, { ...SESSION_OPTIONS, intraOpNumThreads: 1, interOpNumThreads: 1 });
+const nativeFeeds = { pixel_values: new native.Tensor('float32', pixels, SHAPE) };
+await nativeSession.run(nativeFeeds, ['features']);
+const nativeMs: number[] = [];
+for (let i = 0; i < RUNS; i++) nativeMs.push((await timed(() => nativeSession.run(nativeFeeds, ['features'])))[0]);
+
+const webTotal = [...perKind.values()].reduce((a, b) => a + b, 0);
+const nativeP50 = summarize(nativeMs).p50;
+console.log(`MobileNetV2, ${RUNS} runs, mean kernel time per run in onnxruntime-web (WASM, 1 thread):\n`);
+console.log('| operator | ms per run | share |\n|---|---|---|');
+for (const [name, ms] of [...perKind].sort((a, b) => b[1] - a[1])) {
+  console.log(`| ${name} | ${ms.toFixed(1)} | ${((100 * ms) / webTotal).toFixed(0)}% |`);
+}
+console.log(`| **all kernels** | **${webTotal.toFixed(1)}** | |`);
+console.log(`\nonnxruntime-node (native, 1 thread), whole run p50: ${nativeP50.toFixed(1)} ms -> WASM kernels / native = ${(webTotal / nativeP50).toFixed(1)}x`);
