@@ -1,12 +1,12 @@
 /**
- * `npm run bench:profile`: where MobileNetV2's time goes in onnxruntime-web's WASM build, per kind of
- * operator, next to the whole run in onnxruntime-node. Both use the served session options and one thread.
+ * `npm run bench:profile`: where the served MobileNetV2 (features only) spends its time in
+ * onnxruntime-web's WASM build, per kind of operator, next to the whole run in onnxruntime-node.
+ * Both use the served session options and one thread.
  * Run in Node (same WASM as in workerd); prints figures, asserts nothing.
  */
 import fs from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import * as native from 'onnxruntime-node';
-import { sharedPaths } from '../models/paths';
+import { featureEncoderBytes } from '../models/featureEncoder';
 import { SESSION_OPTIONS } from '../src/shared/sessionOptions';
 import { summarize, timed } from './stats';
 
@@ -32,12 +32,12 @@ const web = await import('onnxruntime-web/wasm');
 web.env.wasm.numThreads = 1;
 web.env.wasm.proxy = false;
 
-const model = await readFile(sharedPaths().mobilenet);
+const model = await featureEncoderBytes(); // the served encoder
 const pixels = new Float32Array(SHAPE.reduce((a, b) => a * b)).map((_, i) => Math.sin(i) * 0.9);
 
 const webSession = await web.InferenceSession.create(model, { ...SESSION_OPTIONS, executionProviders: ['wasm'], enableProfiling: true });
 const webFeeds = { pixel_values: new web.Tensor('float32', pixels, SHAPE) };
-for (let i = 0; i <= RUNS; i++) await webSession.run(webFeeds, ['features']); // as the Worker does
+for (let i = 0; i <= RUNS; i++) await webSession.run(webFeeds);
 // In Node the WASM build writes its trace with fs.writeSync(1, ...) when profiling ends: capture it.
 const printed: string[] = [];
 const writeSync = fs.writeSync;
@@ -64,9 +64,9 @@ for (const e of events) perKind.set(kind(e), (perKind.get(kind(e)) ?? 0) + e.dur
 
 const nativeSession = await native.InferenceSession.create(model, { ...SESSION_OPTIONS, intraOpNumThreads: 1, interOpNumThreads: 1 });
 const nativeFeeds = { pixel_values: new native.Tensor('float32', pixels, SHAPE) };
-await nativeSession.run(nativeFeeds, ['features']);
+await nativeSession.run(nativeFeeds);
 const nativeMs: number[] = [];
-for (let i = 0; i < RUNS; i++) nativeMs.push((await timed(() => nativeSession.run(nativeFeeds, ['features'])))[0]);
+for (let i = 0; i < RUNS; i++) nativeMs.push((await timed(() => nativeSession.run(nativeFeeds)))[0]);
 
 const webTotal = [...perKind.values()].reduce((a, b) => a + b, 0);
 const nativeP50 = summarize(nativeMs).p50;

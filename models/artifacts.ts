@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { ImageParams } from '../src/shared/imageTensor';
 import { GENRES } from '../src/shared/labels';
 import { modelManifestSchema, type FileEntry, type ModelKey, type ModelManifest } from '../src/shared/modelManifest';
+import { FEATURE_ENCODER_FILE, FEATURES_OUTPUT, featureEncoderBytes } from './featureEncoder';
 import { sha256 } from './hashing';
 import type { OnnxModel } from './onnxExport';
 import { sharedPaths } from './paths';
@@ -19,8 +20,9 @@ export const TRAINED_FILES: Record<Exclude<ModelKey, 'imageEncoder'>, string> = 
 const entry = (file: string, bytes: Uint8Array): FileEntry => ({ file, sha256: sha256(bytes), bytes: bytes.byteLength });
 
 /**
- * Write the trained ONNX files and a schema-checked manifest.json. Pretrained files (MobileNetV2,
- * tokenizer) are described by the bytes in ../shared, which publish uploads from there.
+ * Write the trained ONNX files and a schema-checked manifest.json. Pretrained files are described by
+ * the bytes publish uploads: the tokenizer from ../shared, MobileNetV2 as derived from ../shared by
+ * featureEncoder.ts (never committed).
  */
 export async function writeArtifacts(
   outDir: string,
@@ -30,13 +32,13 @@ export async function writeArtifacts(
 ): Promise<ModelManifest> {
   const shared = sharedPaths();
   const tok = tokenizerFiles(shared.tokenizerDir);
-  const [tokenizer, tokenizerConfig, mobilenet] = await Promise.all([tok.tokenizer, tok.tokenizerConfig, shared.mobilenet].map((p) => readFile(p)));
+  const [tokenizer, tokenizerConfig] = await Promise.all([tok.tokenizer, tok.tokenizerConfig].map((p) => readFile(p)));
   const models = {} as ModelManifest['models'];
   for (const [key, file] of Object.entries(TRAINED_FILES) as [keyof typeof TRAINED_FILES, string][]) {
     await writeFile(join(outDir, file), trained[key].bytes);
     models[key] = { ...entry(file, trained[key].bytes), inputs: trained[key].inputs, outputs: trained[key].outputs };
   }
-  models.imageEncoder = { ...entry(basename(shared.mobilenet), mobilenet), inputs: ['pixel_values'], outputs: ['features'] };
+  models.imageEncoder = { ...entry(FEATURE_ENCODER_FILE, await featureEncoderBytes()), inputs: ['pixel_values'], outputs: [FEATURES_OUTPUT] };
   const digest = sha256(Object.values(models).map((m) => m.sha256).join(''));
   const createdAt = new Date().toISOString();
   const manifest = modelManifestSchema.parse({

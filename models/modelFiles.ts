@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { modelManifestSchema, type ModelManifest } from '../src/shared/modelManifest';
 import { siteObjects } from './examples';
+import { DERIVED_DIR, writeFeatureEncoder } from './featureEncoder';
 import { PROJECT_ROOT, sharedPaths } from './paths';
 
 export const ARTIFACTS_DIR = join(PROJECT_ROOT, 'models', 'artifacts');
@@ -20,13 +21,14 @@ export async function readManifest(artifactsDir = ARTIFACTS_DIR): Promise<ModelM
 
 /**
  * Every object the Worker reads from R2, with the local file it comes from: trained artifacts from
- * the artifacts folder, pretrained files (MobileNetV2, tokenizer) and example posters from ../shared,
- * never copied. manifest.json comes last so that a reader never sees it before its files.
+ * the artifacts folder, the tokenizer and example posters from ../shared (never copied), and the image
+ * encoder derived from ../shared into a gitignored folder. manifest.json comes last so that a reader
+ * never sees it before its files.
  */
 export async function modelObjects(artifactsDir = ARTIFACTS_DIR): Promise<ModelObject[]> {
   const manifest = await readManifest(artifactsDir);
-  const shared = sharedPaths();
-  const searchDirs = [artifactsDir, dirname(shared.mobilenet), shared.tokenizerDir];
+  await writeFeatureEncoder();
+  const searchDirs = [artifactsDir, DERIVED_DIR, sharedPaths().tokenizerDir];
   const entries = [manifest.text.tokenizer, manifest.text.tokenizerConfig, ...Object.values(manifest.models)];
   const objects = entries.map(({ file }) => {
     const dir = searchDirs.find((d) => existsSync(join(d, basename(file))));

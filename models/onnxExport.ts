@@ -1,7 +1,7 @@
 import onnxProto, { type onnx as OnnxTypes } from 'onnx-proto';
 
 // onnx-proto is CommonJS: under Node's ESM loader its namespace comes through the default export.
-const { onnx } = onnxProto;
+export const { onnx } = onnxProto;
 import type { Dense, Embedding } from './networks';
 
 /**

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOBILENET_IMAGE_PARAMS } from '../../src/shared/imageTensor';
+import { FEATURES_OUTPUT, writeFeatureEncoder } from '../../models/featureEncoder';
 import { ImageEncoder, posterTensor } from '../../models/imageEncoder';
 import { argmax } from '../../models/metrics';
 import { sharedPaths } from '../../models/paths';
@@ -38,5 +39,21 @@ describe('shared image preprocessing + MobileNetV2', () => {
     const tensor = await posterTensor(new Uint8Array(await readFile(join(paths.imagenetSamples, 'hot_dog.jpg'))), encoder.params);
     const [features] = await encoder.run([tensor]);
     expect(features).toHaveLength(1280);
+  });
+
+  it('the served encoder is the same network cut to `features`: same features, no classifier', async () => {
+    const servedPath = await writeFeatureEncoder();
+    // The ImageNet classifier's 1.28M int8 weights are a third of the shared file.
+    expect((await stat(servedPath)).size).toBeLessThan(0.7 * (await stat(paths.mobilenet)).size);
+    const served = await ImageEncoder.load(servedPath, encoder.params);
+    try {
+      const tensors = await Promise.all(
+        Object.keys(SAMPLES).map(async (file) => posterTensor(new Uint8Array(await readFile(join(paths.imagenetSamples, file))), encoder.params)),
+      );
+      expect(await served.run(tensors, FEATURES_OUTPUT)).toEqual(await encoder.run(tensors));
+      await expect(served.run(tensors, 'probs')).rejects.toThrow(/probs/);
+    } finally {
+      await served.release();
+    }
   });
 });
