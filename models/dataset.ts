@@ -12,6 +12,8 @@ export interface Movie {
   overview: string;
   /** Index into GENRES. */
   label: number;
+  /** TMDB genre names in TMDB's order (the label is the class of the first); may be empty. */
+  genres: string[];
   /** Absolute path of the poster file (it may be missing or undecodable: feature extraction reports that). */
   posterPath: string;
   posterSource: string;
@@ -23,6 +25,7 @@ const rowSchema = z.object({
   year: z.string().optional(),
   overview: z.string(),
   label: z.string(),
+  genres: z.string().default(''),
   poster: z.string(),
   poster_source: z.string(),
 });
@@ -43,6 +46,7 @@ export async function loadDataset(dir: string): Promise<Movie[]> {
       year: Number.parseInt(row.year ?? '', 10) || null,
       overview: row.overview.trim(),
       label: genreIndex(row.label),
+      genres: row.genres.split('|').filter(Boolean),
       posterPath: join(dir, row.poster || `posters/${row.tmdb_id}.jpg`),
       posterSource: row.poster_source || 'unknown',
     };

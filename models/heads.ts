@@ -1,17 +1,9 @@
 import { GENRES } from '../src/shared/labels';
-import { denseData, denseVars, fusionLogits, initDense, mlpLogits, type Dense, type DenseVars } from './networks';
+import { denseData, denseVars, fusionLogits, initDense, matrix, mlpLogits, type Dense, type DenseVars } from './networks';
 import { tf } from './tfBackend';
-import { balancedClassWeights, batchedProbs, train, type TrainOptions, type TrainResult } from './training';
+import { balancedLoss, batchedProbs, oneHot, train, type TrainOptions, type TrainResult } from './training';
 
 const K = GENRES.length;
-
-const matrix = (rows: Float32Array[]) => tf.tensor2d(concatRows(rows), [rows.length, rows[0]?.length ?? 0]);
-
-function concatRows(rows: Float32Array[]): Float32Array {
-  const out = new Float32Array(rows.length * (rows[0]?.length ?? 0));
-  rows.forEach((r, i) => out.set(r, i * r.length));
-  return out;
-}
 
 const layerVars = (layers: DenseVars[]) => layers.flatMap((d) => [d.w, d.b]) as tf.Variable[];
 
@@ -31,7 +23,7 @@ export function mlpProbs(layers: Dense[], x: Float32Array[]): Float32Array[] {
 
 /** An MLP on fixed feature vectors (the image head), early-stopped on the validation split. */
 export async function trainMlpHead(
-  trainSet: { x: Float32Array[]; labels: number[] },
+  trainSet: { x: Float32Array[]; targets: Float32Array[] },
   validation: { x: Float32Array[]; labels: number[] },
   hidden: number[],
   dropout: number,
@@ -44,7 +36,7 @@ export async function trainMlpHead(
   const result = train(
     {
       variables: layerVars(vars),
-      trainLabels: trainSet.labels,
+      trainTargets: trainSet.targets,
       trainLogits: (rows) => mlpLogits(vars, tf.gather(x, rows) as tf.Tensor2D, { rate: dropout, seed: options.seed * 100_003 + step++ }),
       validationProbs: () => batchedProbs(validation.x.length, 512, (s, e) => mlpLogits(vars, matrix(validation.x.slice(s, e)))),
       validationLabels: validation.labels,
@@ -74,12 +66,12 @@ export function mlpLogProbs(layers: Dense[], x: Float32Array[]): Float32Array[] 
 export async function trainFusion(data: FusionInputs, options: { steps: number; learningRate: number; l2: number; seed: number }): Promise<Dense> {
   if (data.labels.length === 0) throw new Error('no validation rows with both a plot and a poster: the fusion layer has nothing to fit');
   const fusion = initDense(2 * K, K, options.seed);
-  const weights = balancedClassWeights(data.labels);
+  const loss = balancedLoss(data.labels.map(oneHot));
   const optimizer = tf.train.adam(options.learningRate);
   const t = matrix(data.textLogProbs);
   const i = matrix(data.imageLogProbs);
-  const y = tf.oneHot(tf.tensor1d(data.labels, 'int32'), K);
-  const w = tf.tensor1d(data.labels.map((l) => weights[l]));
+  const y = matrix(loss.labels);
+  const w = tf.tensor1d(loss.weights);
   for (let step = 0; step < options.steps; step++) {
     optimizer.minimize(
       () => tf.add(tf.losses.softmaxCrossEntropy(y, fusionLogits(fusion, t, i), w, undefined, tf.Reduction.MEAN), tf.mul(options.l2, tf.sum(tf.square(fusion.w)))),

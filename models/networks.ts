@@ -33,6 +33,14 @@ export interface DenseVars {
   b: tf.Tensor1D;
 }
 
+/** Rows of equal length as one [rows, length] tensor. */
+export function matrix(rows: Float32Array[]): tf.Tensor2D {
+  const width = rows[0]?.length ?? 0;
+  const flat = new Float32Array(rows.length * width);
+  rows.forEach((r, i) => flat.set(r, i * width));
+  return tf.tensor2d(flat, [rows.length, width]);
+}
+
 export const denseVars = (d: Dense): DenseVars => ({ w: tf.tensor2d(d.w, [d.inDim, d.outDim]), b: tf.tensor1d(d.b) });
 
 export async function denseData(v: DenseVars): Promise<Dense> {

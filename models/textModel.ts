@@ -62,7 +62,7 @@ export interface TextModel {
  * bigramBuckets > 0), then a linear layer, trained end to end. The mean is the text vector.
  */
 export async function trainTextModel(
-  trainSet: { ids: Int32Array[]; labels: number[] },
+  trainSet: { ids: Int32Array[]; targets: Float32Array[] },
   validation: { ids: Int32Array[]; labels: number[] },
   config: TextConfig,
   options: TrainOptions,
@@ -76,7 +76,7 @@ export async function trainTextModel(
   const result = train(
     {
       variables: [vars.table, ...vars.head.flatMap((d) => [d.w, d.b])] as tf.Variable[],
-      trainLabels: trainSet.labels,
+      trainTargets: trainSet.targets,
       trainLogits: (batch) => {
         const { ids, mask } = padBatch(batch.map((r) => trainSet.ids[r]), config.tokenDropout, random);
         return mlpLogits(vars.head, meanEmbedding(vars.table, ids, mask));

@@ -6,6 +6,7 @@ import { MOBILENET_IMAGE_PARAMS } from '../src/shared/imageTensor';
 import { saveManifest, servedSizes, writeArtifacts } from './artifacts';
 import { loadDataset } from './dataset';
 import { evaluateDataset, reportSvg } from './evaluate';
+import { genreTargets } from './genreTargets';
 import { fusionProbsFromLogProbs, mlpLogProbs, mlpProbs, trainFusion, trainMlpHead } from './heads';
 import { IMAGE_DIM, extractImageFeatures } from './imageFeatures';
 import { argmax, computeMetrics, summary } from './metrics';
@@ -26,6 +27,8 @@ export interface TrainArgs {
   bigramBuckets?: number;
   /** Hidden layer sizes of the image head ([] for a linear head). */
   imageHidden?: number[];
+  /** Weight of a movie's further TMDB genres in its training target (genreTargets.ts; 0: the label only). */
+  secondaryGenres?: number;
   /** Also evaluate the exported models on the test split (slow-ish: runs MobileNetV2 per poster). */
   evaluate: boolean;
   progress: boolean;
@@ -35,6 +38,7 @@ export interface TrainArgs {
 export const IMAGE_PARAMS = MOBILENET_IMAGE_PARAMS;
 export const IMAGE_HEAD = { hidden: [] as number[], dropout: 0.3 };
 export const FUSION = { steps: 400, learningRate: 0.05, l2: 1e-3 };
+export const SECONDARY_GENRES = 0.5;
 
 const byIds = <T>(ids: number[], map: Map<number, T>) => ids.map((id) => map.get(id)!);
 
@@ -80,6 +84,8 @@ export async function trainAll(args: TrainArgs) {
   const withText = (ids: number[]) => ids.filter((id) => tokens.has(id));
   const withImage = (ids: number[]) => ids.filter((id) => image.byId.has(id));
   const labelsOf = (ids: number[]) => ids.map((id) => byId.get(id)!.label);
+  const secondaryGenres = args.secondaryGenres ?? SECONDARY_GENRES;
+  const targetsOf = (ids: number[]) => ids.map((id) => genreTargets(byId.get(id)!.label, byId.get(id)!.genres, secondaryGenres));
   const trainOptions = (name: string, seedOffset: number, batchSize: number, learningRate: number, patience: number) => ({
     name,
     epochs: args.epochs,
@@ -94,7 +100,7 @@ export async function trainAll(args: TrainArgs) {
   const textVal = withText(split.validation);
   const textRun = await stage('train text model', () =>
     trainTextModel(
-      { ids: byIds(textTrain, tokens), labels: labelsOf(textTrain) },
+      { ids: byIds(textTrain, tokens), targets: targetsOf(textTrain) },
       { ids: byIds(textVal, tokens), labels: labelsOf(textVal) },
       text,
       trainOptions('text', 0, 64, 0.002, 3),
@@ -106,7 +112,7 @@ export async function trainAll(args: TrainArgs) {
   const imageVal = withImage(split.validation);
   const imageRun = await stage('train image head', () =>
     trainMlpHead(
-      { x: byIds(imageTrain, image.byId), labels: labelsOf(imageTrain) },
+      { x: byIds(imageTrain, image.byId), targets: targetsOf(imageTrain) },
       { x: byIds(imageVal, image.byId), labels: labelsOf(imageVal) },
       imageHead.hidden,
       imageHead.dropout,
@@ -163,7 +169,7 @@ export async function trainAll(args: TrainArgs) {
     command: ['npm run train', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     seconds: { ...seconds, total: Math.round((Date.now() - started) / 1000) },
     data: { ...dataReport, split: { train: split.train.length, validation: split.validation.length, test: split.test.length } },
-    config: { text, image: IMAGE_PARAMS, imageHead, fusion: FUSION, seed: args.seed, maxEpochs: args.epochs },
+    config: { text, image: IMAGE_PARAMS, imageHead, fusion: FUSION, secondaryGenres, seed: args.seed, maxEpochs: args.epochs },
     epochs: { text: textRun.result, image: imageRun.result },
     validation,
     test,
@@ -218,6 +224,7 @@ async function main(): Promise<void> {
       epochs: { type: 'string', default: '30' },
       'bigram-buckets': { type: 'string', default: String(DEFAULT_TEXT_CONFIG.bigramBuckets) },
       'image-hidden': { type: 'string', default: IMAGE_HEAD.hidden.join(',') },
+      'secondary-genres': { type: 'string', default: String(SECONDARY_GENRES) },
       seed: { type: 'string', default: '42' },
       'no-evaluate': { type: 'boolean', default: false },
     },
@@ -229,6 +236,7 @@ async function main(): Promise<void> {
     epochs: Number(values.epochs),
     bigramBuckets: Number(values['bigram-buckets']),
     imageHidden: values['image-hidden'].split(',').filter(Boolean).map(Number),
+    secondaryGenres: Number(values['secondary-genres']),
     seed: Number(values.seed),
     evaluate: !values['no-evaluate'],
     progress: process.stderr.isTTY,

@@ -1,6 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { GENRES } from '../src/shared/labels';
 import { argmax, computeMetrics } from './metrics';
+import { matrix } from './networks';
 import { seededRandom, shuffle } from './random';
 import { tf } from './tfBackend';
 
@@ -18,7 +19,8 @@ export interface TrainOptions {
 
 export interface TrainProblem {
   variables: tf.Variable[];
-  trainLabels: number[];
+  /** One distribution over GENRES per training row (see genreTargets.ts). */
+  trainTargets: Float32Array[];
   /** Logits for the given training rows (with dropout etc.: training mode). */
   trainLogits(rows: number[]): tf.Tensor2D;
   /** Probabilities for every validation row (inference mode). */
@@ -33,11 +35,25 @@ export interface TrainResult {
   history: number[];
 }
 
-/** Inverse class frequency, normalised to mean 1 over the rows: every class weighs the same in the loss. */
-export function balancedClassWeights(labels: number[]): number[] {
-  const counts = new Array<number>(GENRES.length).fill(0);
-  for (const y of labels) counts[y]++;
-  return counts.map((c) => (c ? labels.length / (GENRES.length * c) : 0));
+export const oneHot = (label: number): Float32Array => {
+  const target = new Float32Array(GENRES.length);
+  target[label] = 1;
+  return target;
+};
+
+/**
+ * Class-balanced cross-entropy on soft targets: each class's weight is the inverse of its target mass
+ * (normalised to mean 1 over the rows), so every class weighs the same in the loss. Row i's loss,
+ * −Σ_c t_ic·w_c·log p_c, is returned as a distribution and a row weight, because tf's softmax
+ * cross-entropy gradient (softmax − labels) holds only for labels that sum to 1.
+ */
+export function balancedLoss(targets: Float32Array[]): { labels: Float32Array[]; weights: number[] } {
+  const mass = new Array<number>(GENRES.length).fill(0);
+  for (const t of targets) t.forEach((v, c) => (mass[c] += v));
+  const classWeight = mass.map((m) => (m ? targets.length / (GENRES.length * m) : 0));
+  const weighted = targets.map((t) => t.map((v, c) => v * classWeight[c]));
+  const weights = weighted.map((t) => t.reduce((a, b) => a + b, 0));
+  return { labels: weighted.map((t, i) => t.map((v) => v / weights[i])), weights };
 }
 
 export const balancedAccuracy = (probs: Float32Array[], labels: number[]) =>
@@ -49,9 +65,9 @@ export const balancedAccuracy = (probs: Float32Array[], labels: number[]) =>
  */
 export function train(problem: TrainProblem, options: TrainOptions): TrainResult {
   const random = seededRandom(options.seed);
-  const weights = balancedClassWeights(problem.trainLabels);
+  const loss = balancedLoss(problem.trainTargets);
   const optimizer = tf.train.adam(options.learningRate);
-  const n = problem.trainLabels.length;
+  const n = problem.trainTargets.length;
   const steps = Math.ceil(n / options.batchSize);
   const bar = options.progress
     ? new SingleBar({ format: `${options.name.padEnd(12)} [{bar}] epoch {epoch} val bal.acc {score} (best {best})` }, Presets.shades_classic)
@@ -66,16 +82,17 @@ export function train(problem: TrainProblem, options: TrainOptions): TrainResult
     const order = shuffle([...Array(n).keys()], random);
     for (let s = 0; s < steps; s++) {
       const rows = order.slice(s * options.batchSize, (s + 1) * options.batchSize);
-      const loss = optimizer.minimize(
-        () => {
-          const labels = tf.oneHot(tf.tensor1d(rows.map((r) => problem.trainLabels[r]), 'int32'), GENRES.length);
-          const w = tf.tensor1d(rows.map((r) => weights[problem.trainLabels[r]]));
-          return tf.losses.softmaxCrossEntropy(labels, problem.trainLogits(rows), w, undefined, tf.Reduction.MEAN);
-        },
-        false,
-        problem.variables,
-      );
-      loss?.dispose();
+      optimizer
+        .minimize(
+          () => {
+            const labels = matrix(rows.map((r) => loss.labels[r]));
+            const w = tf.tensor1d(rows.map((r) => loss.weights[r]));
+            return tf.losses.softmaxCrossEntropy(labels, problem.trainLogits(rows), w, undefined, tf.Reduction.MEAN);
+          },
+          false,
+          problem.variables,
+        )
+        ?.dispose();
       bar?.increment(1, { epoch });
     }
     const score = balancedAccuracy(problem.validationProbs(), problem.validationLabels);

@@ -5,10 +5,12 @@ export type Genre = (typeof GENRES)[number];
 
 const NAMED = new Set<string>(GENRES.filter((g) => g !== 'Others'));
 
-/** Same rule as the dataset: TMDB's first genre if it is one of the six named classes, else Others. */
+/** The class a TMDB genre belongs to: itself if it is one of the six named classes, else Others. */
+export const classOfGenre = (tmdbGenre: string): Genre => (NAMED.has(tmdbGenre) ? (tmdbGenre as Genre) : 'Others');
+
+/** Same rule as the dataset: the class of TMDB's first genre. */
 export function labelFromGenres(tmdbGenres: readonly string[]): Genre {
-  const first = tmdbGenres[0];
-  return first !== undefined && NAMED.has(first) ? (first as Genre) : 'Others';
+  return tmdbGenres.length > 0 ? classOfGenre(tmdbGenres[0]) : 'Others';
 }
 
 export function genreIndex(genre: string): number {
