@@ -2,6 +2,8 @@
 export interface Env {
   /** R2 bucket holding manifest.json and the files it lists. */
   MODELS: R2Bucket;
+  /** The web page's static files (public/). */
+  ASSETS: Fetcher;
   /** When set (a secret), POST /predict requires `Authorization: Bearer <API_TOKEN>`. */
   API_TOKEN?: string;
   /** Comma-separated host names that `posterUrl` may point at. */

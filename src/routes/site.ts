@@ -8,7 +8,7 @@ import { GENRES } from '../shared/labels';
 /**
  * Worker routes the web page (public/) needs beyond /predict: the example movies published to R2 by
  * `models/examples.ts`, and the model version with its evaluation figures for "How it works".
- * The page itself is served by wrangler's static assets, not from here.
+ * The page's files are wrangler's static assets; only "/" passes through here (see wrangler.toml).
  */
 
 /** One example movie as stored in R2 (`examples.json`), written by models/examples.ts (same shape as its StoredExample). */
@@ -99,6 +99,13 @@ const modelResponse = z
 const POSTER_FILE = /^(\d{1,12})\.jpg$/;
 
 export const siteRoutes = new OpenAPIHono<AppEnv>();
+
+// wrangler.toml routes "/" through the Worker: the page for GET and HEAD, a JSON 405 for anything else.
+siteRoutes.get('/', (c) => c.env.ASSETS.fetch(c.req.raw));
+siteRoutes.all('/', (c) => {
+  c.header('allow', 'GET, HEAD');
+  return c.json(errorBody('method_not_allowed', `${c.req.method} / is the web page; send plots and posters to POST /predict`), 405);
+});
 
 siteRoutes.openapi(
   createRoute({

@@ -118,6 +118,13 @@ describe('web page', () => {
     const body = await html.text();
     expect(body).not.toMatch(/(src|href)="(https?:)?\/\//);
 
+    // A POST meant for /predict sent to the page's address gets a JSON answer that says so.
+    const posted = await fetch(`${worker.url}/`, { method: 'POST', body: new URLSearchParams({ plot: 'A ghost haunts a family.' }) });
+    expect(posted.status).toBe(405);
+    expect(posted.headers.get('allow')).toBe('GET, HEAD');
+    expect(await posted.json()).toEqual({ error: { code: 'method_not_allowed', message: 'POST / is the web page; send plots and posters to POST /predict' } });
+    expect((await fetch(`${worker.url}/`, { method: 'HEAD' })).status).toBe(200);
+
     const missing = await fetch(`${worker.url}/no-such-page`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'no route for GET /no-such-page' } });
