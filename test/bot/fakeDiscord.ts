@@ -94,7 +94,12 @@ export async function startFakeDiscord(options: { applicationId?: string; botUse
     const limited = rateLimits.findIndex((r) => r.pathMatch.test(path));
     if (limited >= 0) {
       const [{ retryAfterS }] = rateLimits.splice(limited, 1);
+      // The headers Discord sends with a bucket's 429: the bucket is empty until the reset.
       res.setHeader('retry-after', String(retryAfterS));
+      res.setHeader('x-ratelimit-limit', '5');
+      res.setHeader('x-ratelimit-remaining', '0');
+      res.setHeader('x-ratelimit-reset-after', String(retryAfterS));
+      res.setHeader('x-ratelimit-bucket', 'fake-webhook-bucket');
       res.setHeader('x-ratelimit-scope', 'user');
       return reply(429, { message: 'You are being rate limited.', retry_after: retryAfterS, global: false });
     }

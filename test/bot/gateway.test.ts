@@ -191,8 +191,8 @@ describe('/genre through the gateway with the real Worker', () => {
     }
   });
 
-  it('waits out a Discord rate limit on the edit', async () => {
-    await withBot(`${worker.url}/predict`, {}, async () => {
+  it('waits out a Discord rate limit on the edit, and logs it', async () => {
+    await withBot(`${worker.url}/predict`, {}, async ({ logs }) => {
       discord.rateLimitNext(/^\/webhooks\//, 0.3);
       const { interaction, edit } = await invoke({ plot: PLOTS.comedy });
       const done = await edit();
@@ -201,6 +201,10 @@ describe('/genre through the gateway with the real Worker', () => {
       expect(done.at - patches[0].at).toBeGreaterThanOrEqual(250);
       expect(patches.map((p) => p.status)).toEqual([429, 200]);
       expect(embedOf(done).title).toMatch(/^🎬 /);
+      const limit = logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'discord rate limit');
+      expect(limit).toMatchObject({ level: 'warn', global: false });
+      expect(limit.route).toMatch(/^\/webhooks\//);
+      expect(limit.retryAfterMs).toBeGreaterThan(0);
     });
   });
 
