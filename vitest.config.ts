@@ -22,7 +22,12 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               // The posterUrl tests download from a local server started by the global setup.
-              bindings: { POSTER_URL_HOSTS: `127.0.0.1,localhost`, POSTER_SERVER: `http://127.0.0.1:${inject('posterServerPort' as never)}` },
+              // MODEL_RECHECK_SECONDS 0: every request checks for a republished manifest.json.
+              bindings: {
+                POSTER_URL_HOSTS: `127.0.0.1,localhost`,
+                POSTER_SERVER: `http://127.0.0.1:${inject('posterServerPort' as never)}`,
+                MODEL_RECHECK_SECONDS: '0',
+              },
             },
           })),
         ],

@@ -2,6 +2,8 @@
 export interface Env {
   /** R2 bucket holding manifest.json and the files it lists. */
   MODELS: R2Bucket;
+  /** Seconds between checks (one R2 HEAD) for a republished manifest.json; default 30. */
+  MODEL_RECHECK_SECONDS?: string;
   /** The web page's static files (public/). */
   ASSETS: Fetcher;
   /** When set (a secret), POST /predict requires `Authorization: Bearer <API_TOKEN>`. */

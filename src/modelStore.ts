@@ -3,6 +3,7 @@ import { ApiError } from './apiError';
 import { createSession } from './ortRuntime';
 import { modelManifestSchema, type FileEntry, type ModelKey, type ModelManifest } from './shared/modelManifest';
 import { TextTokenizer } from './shared/textTokens';
+import type { Env } from './env';
 
 export interface LoadedModels {
   manifest: ModelManifest;
@@ -16,14 +17,14 @@ const MODEL_KEYS: ModelKey[] = ['textEncoder', 'imageEncoder', 'textHead', 'imag
 
 const unavailable = (message: string) => new ApiError(503, 'model_unavailable', message);
 
-async function readObject(bucket: R2Bucket, key: string): Promise<Uint8Array> {
+async function getObject(bucket: R2Bucket, key: string): Promise<R2ObjectBody> {
   const object = await bucket.get(key);
   if (!object) throw unavailable(`model file "${key}" is missing from the R2 bucket; run \`npm run models:publish\``);
-  return new Uint8Array(await object.arrayBuffer());
+  return object;
 }
 
 async function readVerified(bucket: R2Bucket, entry: FileEntry): Promise<Uint8Array> {
-  const bytes = await readObject(bucket, entry.file);
+  const bytes = new Uint8Array(await (await getObject(bucket, entry.file)).arrayBuffer());
   const digest = Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex');
   if (bytes.byteLength !== entry.bytes || digest !== entry.sha256) {
     throw unavailable(`model file "${entry.file}" does not match manifest.json (sha256 ${digest.slice(0, 12)}…, ${bytes.byteLength} bytes); republish the models`);
@@ -33,7 +34,12 @@ async function readVerified(bucket: R2Bucket, entry: FileEntry): Promise<Uint8Ar
 
 /** manifest.json from the bucket, validated; a 503 ApiError when missing or invalid. */
 export async function readManifest(bucket: R2Bucket): Promise<ModelManifest> {
-  const text = new TextDecoder().decode(await readObject(bucket, 'manifest.json'));
+  return (await manifestObject(bucket)).manifest;
+}
+
+async function manifestObject(bucket: R2Bucket): Promise<{ manifest: ModelManifest; etag: string }> {
+  const object = await getObject(bucket, 'manifest.json');
+  const text = await object.text();
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -42,12 +48,20 @@ export async function readManifest(bucket: R2Bucket): Promise<ModelManifest> {
   }
   const parsed = modelManifestSchema.safeParse(json);
   if (!parsed.success) throw unavailable(`manifest.json in the R2 bucket is invalid: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
+  return { manifest: parsed.data, etag: object.etag };
 }
 
-async function load(bucket: R2Bucket): Promise<LoadedModels> {
+/** The models of one manifest.json, and the requests using them (their sessions are released after the last). */
+interface Slot {
+  models: LoadedModels;
+  etag: string;
+  users: number;
+  retired: boolean;
+}
+
+async function load(bucket: R2Bucket): Promise<Slot> {
   const started = Date.now();
-  const manifest = await readManifest(bucket);
+  const { manifest, etag } = await manifestObject(bucket);
   const decodeJson = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as object;
   const [tokenizerJson, tokenizerConfig] = await Promise.all([
     readVerified(bucket, manifest.text.tokenizer).then(decodeJson),
@@ -70,32 +84,90 @@ async function load(bucket: R2Bucket): Promise<LoadedModels> {
     await Promise.all(Object.values(sessions).map((s) => s.release()));
     throw err;
   }
-  return { manifest, tokenizer, sessions: sessions as Record<ModelKey, InferenceSession>, loadMs: Date.now() - started };
+  const models = { manifest, tokenizer, sessions: sessions as Record<ModelKey, InferenceSession>, loadMs: Date.now() - started };
+  return { models, etag, users: 0, retired: false };
 }
 
-let current: Promise<LoadedModels> | undefined;
-let loaded: LoadedModels | undefined;
+/** How often a loaded isolate asks R2 (one HEAD) whether manifest.json changed: MODEL_RECHECK_SECONDS, default 30. */
+function recheckMs(env: ModelEnv): number {
+  const seconds = Number(env.MODEL_RECHECK_SECONDS ?? 30);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 30_000;
+}
+
+export type ModelEnv = Pick<Env, 'MODELS' | 'MODEL_RECHECK_SECONDS'>;
+
+let first: Promise<Slot> | undefined;
+let serving: Slot | undefined;
+let reloading: Promise<void> | undefined;
+let checkedAt = 0;
 let loads = 0;
 
-/**
- * The models of this isolate, loaded once: concurrent first requests share one load, and a failed
- * load is forgotten so that the next request tries again.
- */
-export function getModels(bucket: R2Bucket): Promise<LoadedModels> {
-  if (!current) {
+/** The first load: concurrent first requests share it, and a failed one is forgotten so that the next request retries. */
+function firstLoad(bucket: R2Bucket): Promise<Slot> {
+  if (!first) {
     loads++;
-    current = load(bucket).then(
-      (models) => (loaded = models),
+    first = load(bucket).then(
+      (slot) => {
+        checkedAt = Date.now();
+        return (serving = slot);
+      },
       (err) => {
-        current = undefined;
+        first = undefined;
         throw err;
       },
     );
   }
-  return current;
+  return first;
+}
+
+async function release(slot: Slot): Promise<void> {
+  await Promise.all(Object.values(slot.models.sessions).map((s) => s.release()));
+}
+
+/**
+ * After a republish: the first request past the recheck interval sees the new manifest.json etag and
+ * loads the new models before it answers, while other requests keep using the old ones. The old
+ * sessions are released once their last request is done (WASM memory is not garbage-collected). A
+ * failed reload keeps the loaded version and is tried again after the next interval.
+ */
+async function refresh(env: ModelEnv): Promise<void> {
+  const old = serving;
+  if (!old || reloading || Date.now() - checkedAt < recheckMs(env)) return;
+  checkedAt = Date.now();
+  reloading = (async () => {
+    const head = await env.MODELS.head('manifest.json');
+    if (!head || head.etag === old.etag) return;
+    loads++;
+    serving = await load(env.MODELS);
+    first = Promise.resolve(serving);
+    old.retired = true;
+    if (old.users === 0) await release(old);
+  })()
+    .catch((err) => {
+      console.error(JSON.stringify({ level: 'warn', msg: 'model reload failed; still serving the loaded version', version: old.models.manifest.version, error: String(err) }));
+    })
+    .finally(() => (reloading = undefined));
+  await reloading;
+}
+
+/**
+ * Run `use` with this isolate's models, loaded once from R2 and reloaded when manifest.json changes.
+ * The models stay valid until `use` settles, even if a newer version replaces them meanwhile.
+ */
+export async function withModels<T>(env: ModelEnv, use: (models: LoadedModels) => Promise<T>): Promise<T> {
+  await firstLoad(env.MODELS);
+  await refresh(env);
+  const slot = serving!;
+  slot.users++;
+  try {
+    return await use(slot.models);
+  } finally {
+    slot.users--;
+    if (slot.retired && slot.users === 0) await release(slot);
+  }
 }
 
 /** State for /health, without triggering a load. */
 export function modelStatus(): { loaded: boolean; version?: string; loads: number; loadMs?: number } {
-  return loaded ? { loaded: true, version: loaded.manifest.version, loads, loadMs: loaded.loadMs } : { loaded: false, loads };
+  return serving ? { loaded: true, version: serving.models.manifest.version, loads, loadMs: serving.models.loadMs } : { loaded: false, loads };
 }

@@ -1,6 +1,6 @@
 import { ApiError } from './apiError';
 import { LIMITS } from './limits';
-import { getModels, type LoadedModels } from './modelStore';
+import { withModels, type LoadedModels, type ModelEnv } from './modelStore';
 import { ort } from './ortRuntime';
 import webpWasm from '@jsquash/webp/codec/dec/webp_dec.wasm';
 import { decodeImage, ImageInputError, setWebpDecoderModule, type RgbaImage } from './shared/imageDecode';
@@ -54,16 +54,23 @@ async function decodePoster(poster: Uint8Array): Promise<RgbaImage> {
 }
 
 /** Classify a plot and/or a poster (bytes already within the documented limits) with the served models. */
-export async function predict(bucket: R2Bucket, input: PredictInput): Promise<Prediction> {
+export async function predict(env: ModelEnv, input: PredictInput): Promise<Prediction> {
   const started = Date.now();
   // Bad images are refused before the models are touched, so they get a 4xx even while R2 is empty.
   const rgba = input.poster !== undefined ? await decodePoster(input.poster) : undefined;
   const imageDecoded = Date.now();
-  const models = await getModels(bucket);
+  return withModels(env, (models) => classify(models, { plot: input.plot, rgba }, { started, imageDecoded }));
+}
+
+async function classify(
+  models: LoadedModels,
+  { plot, rgba }: { plot?: string; rgba?: RgbaImage },
+  { started, imageDecoded }: { started: number; imageDecoded: number },
+): Promise<Prediction> {
   const { sessions, manifest } = models;
   const loaded = Date.now();
 
-  const textIds = input.plot !== undefined ? encodePlot(models, input.plot) : undefined;
+  const textIds = plot !== undefined ? encodePlot(models, plot) : undefined;
   const { image } = manifest;
   const pixels = rgba && new ort.Tensor('float32', imageToTensor(rgba, image), [1, 3, image.size, image.size]);
   const decoded = Date.now();

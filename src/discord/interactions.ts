@@ -50,7 +50,7 @@ async function completeGenre(env: Env, interaction: APIChatInputApplicationComma
   let message: RESTPatchAPIWebhookWithTokenMessageJSONBody;
   try {
     const poster = input.poster && (await posterFromUrl(input.poster.url, env.POSTER_URL_HOSTS));
-    const prediction = await predict(env.MODELS, { plot: input.plot, poster });
+    const prediction = await predict(env, { plot: input.plot, poster });
     message = { embeds: [genreEmbed(prediction, { posterUrl: input.poster?.url })] };
     log('info', 'genre answered', { interaction: interaction.id, top: prediction.top.genre, ms: Date.now() - started });
   } catch (err) {

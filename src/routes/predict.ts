@@ -71,5 +71,5 @@ predictRoute.openapi(route, async (c) => {
     if (body.poster) poster = await posterFromFile(body.poster);
   }
   if (plot === undefined && poster === undefined) throw new ApiError(400, 'missing_input', 'send a plot, a poster, or both');
-  return c.json(await predict(c.env.MODELS, { plot, poster }), 200);
+  return c.json(await predict(c.env, { plot, poster }), 200);
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { call, errorOf, postJson, putModels } from './helpers';
+import { describe, expect, inject, it } from 'vitest';
+import { call, errorOf, fromB64, postJson, putModels } from './helpers';
 
 // This file starts with an empty bucket; module state (the loaded models) is per test file.
 describe('models from R2', () => {
@@ -33,5 +33,42 @@ describe('models from R2', () => {
     // Reused afterwards: no further load.
     await postJson({ plot: 'Another plot.' });
     expect(((await (await call('/health')).json()) as { models: { loads: number } }).models.loads).toBe(before + 1);
+  });
+
+  it('picks up a republished manifest.json, and keeps the loaded version while a new one is broken', async () => {
+    const published = JSON.parse(new TextDecoder().decode(fromB64(inject('models')['manifest.json']))) as { version: string };
+    const versionOf = async () => ((await (await postJson({ plot: 'A detective hunts a killer.' })).json()) as { modelVersion: string }).modelVersion;
+    const loads = async () => ((await (await call('/health')).json()) as { models: { loads: number } }).models.loads;
+    expect(await versionOf()).toBe(published.version);
+    const before = await loads();
+
+    // Same files, a new version (MODEL_RECHECK_SECONDS is 0 in the tests): the next request loads it.
+    await putModels({ 'manifest.json': JSON.stringify({ ...published, version: `${published.version}-next` }) });
+    expect(await versionOf()).toBe(`${published.version}-next`);
+    expect(await loads()).toBe(before + 1);
+
+    // Replaced sessions are released (WASM memory is not garbage-collected): reloads do not grow the heap.
+    const heap = async () => ((await (await call('/health')).json()) as { wasmHeapBytes: number }).wasmHeapBytes;
+    const heapAfterOneReload = await heap();
+    for (const n of [2, 3, 4]) {
+      await putModels({ 'manifest.json': JSON.stringify({ ...published, version: `${published.version}-next${n}` }) });
+      expect(await versionOf()).toBe(`${published.version}-next${n}`);
+    }
+    // Requests in flight during a reload finish on the old sessions, which are released after the last of them.
+    await putModels({ 'manifest.json': JSON.stringify({ ...published, version: `${published.version}-next5` }) });
+    const during = await Promise.all(Array.from({ length: 4 }, () => versionOf()));
+    expect(during).toContain(`${published.version}-next5`);
+    expect(new Set(during).size).toBe(during.includes(`${published.version}-next4`) ? 2 : 1);
+    expect(await versionOf()).toBe(`${published.version}-next5`);
+    expect(await loads()).toBe(before + 5);
+    expect(await heap()).toBeLessThan(heapAfterOneReload + 8 * 2 ** 20);
+
+    // A new manifest whose file is corrupt: the loaded version keeps answering.
+    await putModels({ 'text_encoder.onnx': new Uint8Array([1, 2, 3]), 'manifest.json': JSON.stringify({ ...published, version: 'broken' }) });
+    expect(await versionOf()).toBe(`${published.version}-next5`);
+
+    // Fixed by publishing again: back to the published version.
+    await putModels();
+    expect(await versionOf()).toBe(published.version);
   });
 });
