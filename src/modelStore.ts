@@ -120,8 +120,13 @@ function firstLoad(bucket: R2Bucket): Promise<Slot> {
   return first;
 }
 
+/** Free a replaced version's WASM memory; a failure is logged, never passed on to the request that triggered it. */
 async function release(slot: Slot): Promise<void> {
-  await Promise.all(Object.values(slot.models.sessions).map((s) => s.release()));
+  try {
+    await Promise.all(Object.values(slot.models.sessions).map((s) => s.release()));
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'warn', msg: 'releasing replaced models failed', version: slot.models.manifest.version, error: String(err) }));
+  }
 }
 
 /**
@@ -139,7 +144,6 @@ async function refresh(env: ModelEnv): Promise<void> {
     if (!head || head.etag === old.etag) return;
     loads++;
     serving = await load(env.MODELS);
-    first = Promise.resolve(serving);
     old.retired = true;
     if (old.users === 0) await release(old);
   })()
