@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { ImageInputError } from '../src/shared/imageDecode';
 import type { ImageParams } from '../src/shared/imageTensor';
+import { SESSION_OPTIONS } from '../src/shared/sessionOptions';
 import type { Movie } from './dataset';
 import { sha256, sha256File } from './hashing';
 import { ImageEncoder, posterTensor } from './imageEncoder';
@@ -35,7 +36,8 @@ export interface ImageFeatureOptions {
 const BATCH = 8;
 
 /**
- * The cache is keyed by the encoder's sha256 and the preprocessing parameters (file name) and by each
+ * The cache is keyed by the encoder's sha256, its session options (they change the float results in the
+ * fifth decimal) and the preprocessing parameters (file name), and by each
  * poster's sha256 (record), so it stays valid across dataset folders. Records are appended batch by
  * batch, so an interrupted run keeps what it did.
  */
@@ -44,7 +46,7 @@ class FeatureCache {
   private constructor(readonly path: string) {}
 
   static async open(dir: string, modelPath: string, params: ImageParams): Promise<FeatureCache> {
-    const key = sha256(`${await sha256File(modelPath)} ${JSON.stringify(params)}`).slice(0, 16);
+    const key = sha256(`${await sha256File(modelPath)} ${JSON.stringify(SESSION_OPTIONS)} ${JSON.stringify(params)}`).slice(0, 16);
     await mkdir(dir, { recursive: true });
     const cache = new FeatureCache(join(dir, `image-features-${key}.bin`));
     if (existsSync(cache.path)) {
