@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { decodeImage } from '../src/shared/imageDecode';
 import { imageToTensor, type ImageParams } from '../src/shared/imageTensor';
 import { SESSION_OPTIONS } from '../src/shared/sessionOptions';
+import { FEATURES_OUTPUT } from './featureEncoder';
 import { initNodeImageDecoders } from './nodeImage';
 
 /** Decoded and normalised poster, NCHW [3, size, size], through the same shared code as the Worker. */
@@ -23,7 +24,7 @@ export class ImageEncoder {
   }
 
   /** Run the encoder on a batch of `posterTensor` outputs; returns one feature vector per input. */
-  async run(tensors: Float32Array[], output = 'features'): Promise<Float32Array[]> {
+  async run(tensors: Float32Array[], output = FEATURES_OUTPUT): Promise<Float32Array[]> {
     const { size } = this.params;
     const plane = 3 * size * size;
     const batch = new Float32Array(tensors.length * plane);

@@ -6,6 +6,7 @@ import { MOBILENET_IMAGE_PARAMS } from '../src/shared/imageTensor';
 import { saveManifest, servedSizes, writeArtifacts } from './artifacts';
 import { loadDataset } from './dataset';
 import { evaluateDataset, reportSvg } from './evaluate';
+import { writeFeatureEncoder } from './featureEncoder';
 import { genreTargets } from './genreTargets';
 import { fusionProbsFromLogProbs, mlpLogProbs, mlpProbs, trainFusion, trainMlpHead } from './heads';
 import { IMAGE_DIM, extractImageFeatures } from './imageFeatures';
@@ -68,8 +69,10 @@ export async function trainAll(args: TrainArgs) {
     for (const m of movies) if (m.overview) ids.set(m.tmdbId, Int32Array.from(tokenizer.encode(m.overview).ids));
     return ids;
   });
+  // Through the served file (MobileNetV2 cut to `features`), so training sees what the Worker computes.
+  const imageEncoderPath = await writeFeatureEncoder();
   const image = await stage('image features', () =>
-    extractImageFeatures(movies, { modelPath: shared.mobilenet, params: IMAGE_PARAMS, cacheDir: args.cache, progress: args.progress }),
+    extractImageFeatures(movies, { modelPath: imageEncoderPath, params: IMAGE_PARAMS, cacheDir: args.cache, progress: args.progress }),
   );
   const dataReport = {
     movies: movies.length,
