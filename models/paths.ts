@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 
@@ -10,6 +11,10 @@ export function sharedDir(): string {
 
 export const sharedPaths = () => {
   const root = sharedDir();
+  // Every caller reads from it; say what to do instead of a bare ENOENT deep in a loader.
+  if (!existsSync(root)) {
+    throw new Error(`the shared data folder is not at ${root}: put it beside the project as ../shared, or set GENRE_SHARED_DIR to it`);
+  }
   return {
     root,
     dataset: join(root, 'data', 'movies'),
