@@ -48,6 +48,17 @@ predictRoute.use('/predict', async (c, next) => {
   })(c as unknown as Context, next);
 });
 
+// zod-openapi's own media-type gate answers a bare "Unsupported Media Type": name what is accepted.
+const MEDIA_TYPES = ['application/json', 'multipart/form-data'];
+predictRoute.use('/predict', async (c, next) => {
+  const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0';
+  if (!MEDIA_TYPES.includes(type) && (type !== '' || hasBody)) {
+    throw new ApiError(415, 'unsupported_media_type', `Content-Type ${type || '(none)'} is not accepted: send ${MEDIA_TYPES.join(' or ')}`);
+  }
+  return next();
+});
+
 // Refuse oversized bodies before they are parsed.
 predictRoute.use('/predict', async (c, next) => {
   const length = Number(c.req.header('content-length') ?? 0);

@@ -45,6 +45,16 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     expect(err.message.length).toBeGreaterThan(5);
   });
 
+  it('a wrong content type is told which two are accepted', async () => {
+    const res = await call('/predict', { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'a plot' });
+    expect(await errorOf(res)).toMatchObject({
+      status: 415,
+      message: 'Content-Type text/plain is not accepted: send application/json or multipart/form-data',
+    });
+    const bare = await call('/predict', { method: 'POST', body: fixture('gif') });
+    expect(await errorOf(bare)).toMatchObject({ status: 415, message: expect.stringContaining('Content-Type (none) is not accepted') });
+  });
+
   it('a request body over the limit is refused from its Content-Length', async () => {
     const body = new Uint8Array(LIMITS.requestMaxBytes + 1);
     const res = await call('/predict', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body });
