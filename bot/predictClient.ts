@@ -78,7 +78,8 @@ export function createPredictClient(options: PredictClientOptions, log: Logger):
     const failure = new PredictError('unavailable', error.message, res.status, error.code);
     if (!TRANSIENT_STATUS.has(res.status)) throw failure;
     const retryAfterS = Number(res.headers.get('retry-after'));
-    return { retryAfterMs: Math.min(Math.max(options.retryDelayMs, Number.isFinite(retryAfterS) ? retryAfterS * 1000 : 0), MAX_RETRY_AFTER_MS), error: failure };
+    const retryAfterMs = Number.isFinite(retryAfterS) ? Math.min(retryAfterS * 1000, MAX_RETRY_AFTER_MS) : 0;
+    return { retryAfterMs: Math.max(options.retryDelayMs, retryAfterMs), error: failure };
   }
 
   return async (input) => {

@@ -100,7 +100,7 @@ function setPoster(file) {
   preview.hidden = false;
   dropText.hidden = true;
   dropZone.classList.add('has-poster');
-  posterName.textContent = `${file.name || 'pasted image'} (${formatBytes(file.size)})`;
+  posterName.textContent = posterLabel(file);
   posterClear.hidden = false;
 }
 
@@ -114,6 +114,44 @@ preview.addEventListener('error', () => {
 preview.addEventListener('load', () => {
   dropText.replaceChildren(el('strong', { text: 'Choose a poster' }), el('span', { text: 'or drop / paste an image here' }));
 });
+
+/**
+ * Posters over this many pixels are scaled down in the browser before upload: the API refuses more than
+ * 2,000,000 (decoding memory in the Worker), and the model only sees 224x224 anyway.
+ */
+const UPLOAD_MAX_PIXELS = 1_000_000;
+
+/**
+ * The poster as it will be uploaded: the file itself, or a JPEG of it scaled to UPLOAD_MAX_PIXELS,
+ * flattened on white as the API does with transparency.
+ * @param {File} file
+ * @returns {Promise<{ blob: Blob, scaledTo?: string }>}
+ */
+async function posterForUpload(file) {
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    return { blob: file }; // not an image this browser decodes: the API gives the authoritative answer
+  }
+  const scale = Math.sqrt(UPLOAD_MAX_PIXELS / (bitmap.width * bitmap.height));
+  if (scale >= 1) {
+    bitmap.close();
+    return { blob: file };
+  }
+  const width = Math.max(1, Math.floor(bitmap.width * scale));
+  const height = Math.max(1, Math.floor(bitmap.height * scale));
+  const canvas = new OffscreenCanvas(width, height);
+  const context = /** @type {OffscreenCanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, width, height);
+  context.drawImage(bitmap, 0, 0, width, height);
+  bitmap.close();
+  return { blob: await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 }), scaledTo: `${width}×${height}` };
+}
+
+/** @param {File} file @param {string} [scaledTo] */
+const posterLabel = (file, scaledTo) => `${file.name || 'pasted image'} (${formatBytes(file.size)})${scaledTo ? `, sent scaled to ${scaledTo}` : ''}`;
 
 const formatBytes = (n) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
@@ -245,7 +283,11 @@ async function classify() {
   const body = new FormData();
   const plot = plotInput.value.trim();
   if (plot) body.append('plot', plot);
-  if (poster) body.append('poster', poster, poster.name || 'poster');
+  if (poster) {
+    const upload = await posterForUpload(poster);
+    body.append('poster', upload.blob, poster.name || 'poster');
+    posterName.textContent = posterLabel(poster, upload.scaledTo);
+  }
   const headers = new Headers({ accept: 'application/json' });
   if (tokenInput.value.trim()) headers.set('authorization', `Bearer ${tokenInput.value.trim()}`);
 

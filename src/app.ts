@@ -8,12 +8,10 @@ import { predictRoute } from './routes/predict';
 import { siteRoutes } from './routes/site';
 
 const HTTP_CODES: Record<number, string> = {
-  400: 'bad_request',
+  400: 'invalid_request',
   401: 'unauthorized',
   404: 'not_found',
   405: 'method_not_allowed',
-  413: 'body_too_large',
-  415: 'unsupported_media_type',
 };
 
 export const app = new OpenAPIHono<AppEnv>();
@@ -38,10 +36,15 @@ app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} 
 app.onError((err, c) => {
   if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
   if (err instanceof HTTPException) {
+    // zod-openapi's media-type gate says only "Unsupported Media Type": name what POST /predict takes.
+    if (err.status === 415) {
+      const sent = (c.req.header('content-type') ?? '(none)').slice(0, 100);
+      return c.json(errorBody('unsupported_media_type', `Content-Type ${sent} is not accepted: send application/json or multipart/form-data`), 415);
+    }
     const res = err.getResponse();
     if (res.headers.get('content-type')?.includes('json')) return res;
     const message = err.message || res.statusText || 'request rejected';
-    const code = message.startsWith('Malformed JSON') ? 'invalid_json' : (HTTP_CODES[err.status] ?? 'bad_request');
+    const code = message.startsWith('Malformed JSON') ? 'invalid_json' : (HTTP_CODES[err.status] ?? 'invalid_request');
     return c.json(errorBody(code, message), err.status);
   }
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', path: c.req.path, error: String(err), stack: (err as Error).stack }));

@@ -1,11 +1,22 @@
 /** Input limits of POST /predict, documented in the README and the OpenAPI description. */
 export const LIMITS = {
-  /** Characters of plot accepted; longer plots are refused, not silently cut. */
+  /**
+   * Characters of plot accepted; longer plots are refused. The text encoder reads the first 256 WordPiece
+   * tokens (about 1,000 characters of English); the answer's `plotTokens` says when a plot went beyond.
+   */
   plotMaxChars: 5_000,
   /** Bytes of poster accepted (file, base64-decoded, or downloaded). */
   posterMaxBytes: 5 * 1024 * 1024,
-  /** Width x height of poster accepted, checked from the image header before decoding. */
-  posterMaxPixels: 8_000_000,
+  /**
+   * Width x height of poster accepted, checked from the image header before decoding. The isolate has
+   * 128 MB and the models' WASM heap takes 33 MB; decoding a 2-megapixel JPEG peaks at about 55 MB
+   * (4:2:0) to 85 MB (4:4:4) of process memory in Node (`npm run bench:decode`).
+   */
+  posterMaxPixels: 2_000_000,
+  /** Longest side accepted (the resize cost grows with it even at a small pixel count). */
+  posterMaxSide: 4_096,
+  /** jpeg-js's own count of what it may allocate per JPEG: refuses 4:4:4 JPEGs above about 1.5 megapixels. */
+  posterJpegMemoryMB: 24,
   /** Whole request body (multipart or JSON with a base64 poster). */
   requestMaxBytes: 8 * 1024 * 1024,
   /** Time allowed to download a `posterUrl`. */

@@ -17,7 +17,7 @@ export function posterFromBase64(text: string): Uint8Array {
   if (payload.length === 0 || payload.length % 4 !== 0 || !BASE64.test(payload)) {
     throw new ApiError(400, 'invalid_base64', 'poster is not valid base64');
   }
-  if ((payload.length / 4) * 3 > LIMITS.posterMaxBytes + 2) throw tooLarge();
+  if ((payload.length / 4) * 3 - (payload.length - payload.replace(/=+$/, '').length) > LIMITS.posterMaxBytes) throw tooLarge();
   return Uint8Array.from(atob(payload), (c) => c.charCodeAt(0));
 }
 

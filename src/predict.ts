@@ -23,6 +23,8 @@ export interface Prediction {
   top: RankedGenre;
   modalities: ('plot' | 'poster')[];
   modelVersion: string;
+  /** With a plot: WordPiece tokens the text encoder read (the first `maxTokens`) and the plot's total. */
+  plotTokens?: { read: number; total: number };
   /** Milliseconds: decode (tokenize, image decode+resize), encode (text/image encoders), classify (head). */
   timings: { loadMs: number; decodeMs: number; encodeMs: number; classifyMs: number; totalMs: number };
 }
@@ -34,10 +36,11 @@ async function run(session: ort.InferenceSession, model: { inputs: string[]; out
   return out[model.outputs[0]].data as Float32Array;
 }
 
-function encodePlot(models: LoadedModels, plot: string): ort.Tensor {
-  const { ids } = models.tokenizer.encode(plot);
+function encodePlot(models: LoadedModels, plot: string): { ids: ort.Tensor; tokens: { read: number; total: number } } {
+  const { ids, wordpieces } = models.tokenizer.encode(plot);
   if (ids.length === 0) throw new ApiError(400, 'invalid_plot', 'plot contains no words');
-  return new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]);
+  const tokens = { read: Math.min(wordpieces, models.tokenizer.params.maxTokens), total: wordpieces };
+  return { ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]), tokens };
 }
 
 let webpReady: Promise<void> | undefined;
@@ -46,7 +49,7 @@ async function decodePoster(poster: Uint8Array): Promise<RgbaImage> {
   webpReady ??= setWebpDecoderModule(webpWasm);
   await webpReady;
   try {
-    return await decodeImage(poster, { maxPixels: LIMITS.posterMaxPixels });
+    return await decodeImage(poster, { maxPixels: LIMITS.posterMaxPixels, maxSide: LIMITS.posterMaxSide, maxJpegMemoryMB: LIMITS.posterJpegMemoryMB });
   } catch (err) {
     if (err instanceof ImageInputError) throw new ApiError(err.code === 'image_too_large' ? 413 : 400, err.code, err.message);
     throw err;
@@ -70,13 +73,13 @@ async function classify(
   const { sessions, manifest } = models;
   const loaded = Date.now();
 
-  const textIds = plot !== undefined ? encodePlot(models, plot) : undefined;
+  const text = plot !== undefined ? encodePlot(models, plot) : undefined;
   const { image } = manifest;
   const pixels = rgba && new ort.Tensor('float32', imageToTensor(rgba, image), [1, 3, image.size, image.size]);
   const decoded = Date.now();
 
   const m = manifest.models;
-  const textVector = textIds && new ort.Tensor('float32', await run(sessions.textEncoder, m.textEncoder, [textIds]), [1, manifest.text.dim]);
+  const textVector = text && new ort.Tensor('float32', await run(sessions.textEncoder, m.textEncoder, [text.ids]), [1, manifest.text.dim]);
   const imageFeatures = pixels && new ort.Tensor('float32', await run(sessions.imageEncoder, m.imageEncoder, [pixels]), [1, manifest.image.dim]);
   const encoded = Date.now();
 
@@ -93,6 +96,7 @@ async function classify(
     top: genres[0],
     modalities: [...(textVector ? ['plot' as const] : []), ...(imageFeatures ? ['poster' as const] : [])],
     modelVersion: manifest.version,
+    ...(text && { plotTokens: text.tokens }),
     timings: {
       loadMs: loaded - imageDecoded,
       decodeMs: imageDecoded - started + (decoded - loaded),

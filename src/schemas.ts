@@ -27,6 +27,7 @@ export const predictFormBody = z
       .optional()
       .openapi({ type: 'string', format: 'binary', description: `Poster image file, at most ${LIMITS.posterMaxBytes} bytes` }),
   })
+  .strict()
   .openapi('PredictForm');
 
 const rankedGenre = z.object({ genre: z.enum(GENRES), probability: z.number().min(0).max(1) });
@@ -37,6 +38,10 @@ export const predictResponse = z
     top: rankedGenre,
     modalities: z.array(z.enum(['plot', 'poster'])),
     modelVersion: z.string(),
+    plotTokens: z
+      .object({ read: z.number().int(), total: z.number().int() })
+      .optional()
+      .openapi({ description: 'With a plot: WordPiece tokens the model read (the first maxTokens of the model, 256 today) and the plot had; read < total means the end was not used' }),
     timings: z.object({
       loadMs: z.number(),
       decodeMs: z.number(),

@@ -30,9 +30,13 @@ export class ImageInputError extends Error {
 export interface DecodeLimits {
   /** Largest width x height accepted; checked from the header before any pixel is decoded. */
   maxPixels: number;
+  /** Longest side accepted: a thin image within maxPixels (8 x 1,000,000) would still make resizing crawl. */
+  maxSide: number;
+  /** What jpeg-js may allocate for one JPEG, by its own count (the real peak is about twice that). */
+  maxJpegMemoryMB: number;
 }
 
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 12_000_000 };
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 12_000_000, maxSide: 8_192, maxJpegMemoryMB: 512 };
 
 function startsWith(bytes: Uint8Array, sig: number[], offset = 0): boolean {
   return bytes.length >= offset + sig.length && sig.every((b, i) => bytes[offset + i] === b);
@@ -75,10 +79,29 @@ export async function setWebpDecoderModule(module: WebAssembly.Module): Promise<
   await initWebp(module);
 }
 
+/**
+ * fast-png leaves 1-, 2- and 4-bit greyscale rows packed (byte-aligned rows, high bits first); spread
+ * them to one 0-255 byte a pixel. Hand-written: fast-png only unpacks such depths for palette images.
+ */
+function unpackGrey(data: Uint8Array, width: number, height: number, depth: number): Uint8Array {
+  const rowBytes = Math.ceil((width * depth) / 8);
+  const max = (1 << depth) - 1;
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const bit = x * depth;
+      const value = (data[y * rowBytes + (bit >> 3)] >> (8 - depth - (bit & 7))) & max;
+      out[y * width + x] = Math.round((value * 255) / max);
+    }
+  }
+  return out;
+}
+
 function rgbaFromPng(bytes: Uint8Array): RgbaImage {
   const png = decodePng(bytes);
   const { width, height } = png;
-  const src = png.palette ? convertIndexedToRgb(png) : png.data;
+  const packed = !png.palette && png.depth < 8;
+  const src = png.palette ? convertIndexedToRgb(png) : packed ? unpackGrey(png.data as Uint8Array, width, height, png.depth) : png.data;
   const channels = png.palette ? src.length / (width * height) : png.channels;
   const shift = png.depth === 16 && !png.palette ? 8 : 0;
   const out = new Uint8Array(width * height * 4);
@@ -113,7 +136,7 @@ async function decodeFormat(format: ImageFormat, bytes: Uint8Array, limits: Deco
         useTArray: true,
         formatAsRGBA: true,
         maxResolutionInMP: limits.maxPixels / 1e6,
-        maxMemoryUsageInMB: 512,
+        maxMemoryUsageInMB: limits.maxJpegMemoryMB,
       });
       return { width: img.width, height: img.height, data: img.data };
     }
@@ -132,10 +155,10 @@ async function decodeFormat(format: ImageFormat, bytes: Uint8Array, limits: Deco
 /** Decode JPEG, PNG, WebP or BMP bytes to RGBA, refusing oversized images before decoding them. */
 export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<RgbaImage> {
   const { format, width, height } = probeImage(bytes);
-  if (width * height > limits.maxPixels) {
+  if (width * height > limits.maxPixels || Math.max(width, height) > limits.maxSide) {
     throw new ImageInputError(
       'image_too_large',
-      `poster is ${width}x${height} (${width * height} pixels); the limit is ${limits.maxPixels} pixels`,
+      `poster is ${width}x${height} (${width * height} pixels); the limits are ${limits.maxPixels} pixels and ${limits.maxSide} pixels a side`,
     );
   }
   // A missing decoder is the host's bug, not the client's: keep it out of the 4xx path below.
@@ -143,7 +166,11 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFA
   let img: RgbaImage;
   try {
     img = await decodeFormat(format, bytes, limits);
-  } catch {
+  } catch (err) {
+    // jpeg-js counts what it allocates; its full-resolution coefficient buffers make large JPEGs costly.
+    if (String(err).includes('maxMemoryUsageInMB')) {
+      throw new ImageInputError('image_too_large', `poster is ${width}x${height}: too large a JPEG to decode within ${limits.maxJpegMemoryMB} MB; send a smaller image`);
+    }
     throw new ImageInputError('invalid_image', `poster ${format} data is truncated or corrupt`);
   }
   if (img.width !== width || img.height !== height || img.data.length < width * height * 4) {

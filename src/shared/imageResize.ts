@@ -49,7 +49,8 @@ export function resizeRgb(img: RgbaImage, rect: Rect, outWidth: number, outHeigh
   const tx = taps(rect.x, rect.width, outWidth);
   const ty = taps(rect.y, rect.height, outHeight);
 
-  const rows = new Float32Array(img.height * outWidth * 3);
+  // Only the rows of `rect`: a crop of a tall image must not allocate for the whole height.
+  const rows = new Float32Array(rect.height * outWidth * 3);
   for (let y = rect.y; y < rect.y + rect.height; y++) {
     for (let i = 0; i < outWidth; i++) {
       let r = 0;
@@ -64,7 +65,7 @@ export function resizeRgb(img: RgbaImage, rect: Rect, outWidth: number, outHeigh
         g += wgt * (img.data[p + 1] * a + 255 * (1 - a));
         b += wgt * (img.data[p + 2] * a + 255 * (1 - a));
       }
-      const o = (y * outWidth + i) * 3;
+      const o = ((y - rect.y) * outWidth + i) * 3;
       rows[o] = r;
       rows[o + 1] = g;
       rows[o + 2] = b;
@@ -80,7 +81,7 @@ export function resizeRgb(img: RgbaImage, rect: Rect, outWidth: number, outHeigh
       for (let k = 0; k < ty.width; k++) {
         const wgt = ty.weight[j * ty.width + k];
         if (wgt === 0) continue;
-        const o = (ty.index[j * ty.width + k] * outWidth + i) * 3;
+        const o = ((ty.index[j * ty.width + k] - rect.y) * outWidth + i) * 3;
         r += wgt * rows[o];
         g += wgt * rows[o + 1];
         b += wgt * rows[o + 2];

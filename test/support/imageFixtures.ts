@@ -31,11 +31,11 @@ export async function toWebp(rgba: Uint8Array, width: number, height: number): P
   return new Uint8Array(await encodeWebp({ data: new Uint8ClampedArray(rgba), width, height, colorSpace: 'srgb' } as ImageData));
 }
 
-/** A PNG whose header claims `side` x `side` pixels: the decompression-bomb shape, without the pixels. */
-export function pngClaiming(side: number): Uint8Array {
+/** A PNG whose header claims `width` x `height` pixels: the decompression-bomb shape, without the pixels. */
+export function pngClaiming(width: number, height = width): Uint8Array {
   const png = toPng(gradient(1, 1), 1, 1).slice();
   const view = new DataView(png.buffer, png.byteOffset);
-  view.setUint32(16, side);
-  view.setUint32(20, side);
+  view.setUint32(16, width);
+  view.setUint32(20, height);
   return png;
 }

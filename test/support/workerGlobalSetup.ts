@@ -50,6 +50,7 @@ export default async function setup(project: TestProject) {
     bmp: b64(await readFile(join(sharedPaths().imagenetSamples, 'bird.bmp'))),
     truncatedJpeg: b64(jpeg.slice(0, jpeg.length >> 1)),
     bomb: b64(pngClaiming(20_000)),
+    thin: b64(pngClaiming(8, 100_000)),
     gif: b64(new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00;')),
     text: b64(new TextEncoder().encode('definitely not an image')),
   };

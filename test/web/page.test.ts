@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPaths } from '../../models/paths';
+import { gradient, toPng } from '../support/imageFixtures';
 import { startWorker, type StartedWorker } from '../support/worker';
 import { launchChromium, OUTPUT_DIR, percent } from './support';
 
@@ -186,6 +187,21 @@ describe('web page', () => {
     const posterOnly = await postPredict(undefined, { bytes: await readFile(POSTER), name: '100.jpg' });
     expectShownMatches(await shownResult(page), posterOnly.json);
     expect(await page.locator('#result-meta').textContent()).toContain('From poster ·');
+  });
+
+  it('scales a poster over the API pixel limit down before uploading it', async () => {
+    const [width, height] = [2400, 3600]; // 8.6 MP: the API alone refuses it
+    const big = toPng(gradient(width, height), width, height);
+    const direct = await postPredict(undefined, { bytes: big, name: 'big.png' });
+    expect(direct.status).toBe(413);
+    expect(direct.json.error!.code).toBe('image_too_large');
+
+    const page = await openPage();
+    await page.setInputFiles('#poster', { name: 'big.png', mimeType: 'image/png', buffer: Buffer.from(big) });
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    await shownResult(page);
+    expect(await page.locator('#result-meta').textContent()).toContain('From poster ·');
+    expect(await page.locator('#poster-name').textContent()).toMatch(/^big\.png \(.+\), sent scaled to 816×1224$/);
   });
 
   it("shows the API's error message when the input is rejected", async () => {

@@ -25,6 +25,14 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     ['truncated JPEG', () => postForm({ poster: fixture('truncatedJpeg') }), 400, 'invalid_image'],
     ['empty poster file', () => postForm({ poster: new Uint8Array(0) }), 400, 'invalid_image'],
     ['decompression bomb (20000 x 20000 header)', () => postForm({ poster: fixture('bomb') }), 413, 'image_too_large'],
+    ['thin poster within the pixel cap (8 x 100000 header)', () => postForm({ poster: fixture('thin') }), 413, 'image_too_large'],
+    ['unknown multipart field', () => {
+      const form = new FormData();
+      form.set('plot', 'A heist goes wrong.');
+      form.set('posterUrl', 'https://image.tmdb.org/x.jpg');
+      return call('/predict', { method: 'POST', body: form });
+    }, 400, 'invalid_request'],
+    ['multipart without a boundary', () => call('/predict', { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, body: 'plot=x' }), 400, 'invalid_request'],
     ['poster over the byte limit', () => postForm({ poster: new Uint8Array(LIMITS.posterMaxBytes + 1) }), 413, 'poster_too_large'],
     ['poster sent as a text field', () => {
       const form = new FormData();
@@ -49,7 +57,7 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     const res = await call('/predict', { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'a plot' });
     expect(await errorOf(res)).toMatchObject({
       status: 415,
-      message: 'Content-Type text/plain is not accepted: send application/json or multipart/form-data',
+      message: 'Content-Type text/plain; charset=utf-8 is not accepted: send application/json or multipart/form-data',
     });
     const bare = await call('/predict', { method: 'POST', body: fixture('gif') });
     expect(await errorOf(bare)).toMatchObject({ status: 415, message: expect.stringContaining('Content-Type (none) is not accepted') });
@@ -58,6 +66,19 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
   it('a request body over the limit is refused from its Content-Length', async () => {
     const body = new Uint8Array(LIMITS.requestMaxBytes + 1);
     const res = await call('/predict', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body });
+    expect(await errorOf(res)).toMatchObject({ status: 413, code: 'body_too_large' });
+  });
+
+  it('a chunked body over the limit is refused by counting, without a Content-Length', async () => {
+    const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 9) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await call('/predict', { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
     expect(await errorOf(res)).toMatchObject({ status: 413, code: 'body_too_large' });
   });
 

@@ -26,6 +26,15 @@ describe('POST /predict ranks all seven genres', () => {
     expectRanked(await res.json(), ['plot']);
   });
 
+  it('says how much of a plot the text encoder read', async () => {
+    const short = (await (await postJson({ plot: PLOT })).json()) as { plotTokens: { read: number; total: number } };
+    expect(short.plotTokens.read).toBe(short.plotTokens.total);
+    const long = (await (await postJson({ plot: `${PLOT} `.repeat(40) })).json()) as { plotTokens: { read: number; total: number } };
+    expect(long.plotTokens).toEqual({ read: 256, total: short.plotTokens.total * 40 });
+    const posterOnly = (await (await postForm({ poster: poster() })).json()) as object;
+    expect(posterOnly).not.toHaveProperty('plotTokens');
+  });
+
   it('poster only (multipart)', async () => {
     const res = await postForm({ poster: poster() });
     expect(res.status).toBe(200);

@@ -1,0 +1,76 @@
+/**
+ * `npm run bench:decode`: peak memory of decoding and resizing one poster with the Worker's limits,
+ * the figure behind `posterMaxPixels` and `posterJpegMemoryMB` in src/limits.ts. Each case runs in a
+ * fresh Node process and reports the growth of its peak resident memory (VmHWM), an upper bound of what
+ * the decode keeps live at once. Prints figures, asserts nothing.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode as encodePng } from 'fast-png';
+import * as jpeg from 'jpeg-js';
+import { LIMITS } from '../src/limits';
+import { decodeImage } from '../src/shared/imageDecode';
+import { imageToTensor, MOBILENET_IMAGE_PARAMS } from '../src/shared/imageTensor';
+
+const peakMB = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) / 1024;
+
+/** Child: decode one file with the Worker's limits and print the peak growth as JSON. */
+async function measure(file: string): Promise<void> {
+  const bytes = new Uint8Array(readFileSync(file));
+  const before = peakMB();
+  let outcome = 'decoded';
+  try {
+    const img = await decodeImage(bytes, { maxPixels: LIMITS.posterMaxPixels, maxSide: LIMITS.posterMaxSide, maxJpegMemoryMB: LIMITS.posterJpegMemoryMB });
+    imageToTensor(img, MOBILENET_IMAGE_PARAMS);
+  } catch (err) {
+    outcome = `refused (${(err as { code?: string }).code})`;
+  }
+  console.log(JSON.stringify({ outcome, peakGrowthMB: peakMB() - before }));
+}
+
+/** A photo-like RGBA raster (gradients plus noise, so the JPEG is not trivially small). */
+function raster(width: number, height: number): Uint8Array {
+  const data = new Uint8Array(width * height * 4);
+  let seed = 1;
+  for (let i = 0; i < width * height; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    const x = i % width;
+    const y = Math.floor(i / width);
+    const noise = (seed % 24) - 12;
+    data.set([(x * 255) / width + noise, (y * 255) / height + noise, ((x + y) * 128) / (width + height) + noise, 255], i * 4);
+  }
+  return data;
+}
+
+function runChild(file: string): { outcome: string; peakGrowthMB: number } {
+  const out = execFileSync(process.execPath, [...process.execArgv, import.meta.filename, '--child', file], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'decode-bench-'));
+  for (const megapixels of [0.5, 1, 1.5, 2]) {
+    const width = Math.round(Math.sqrt((megapixels * 1e6 * 2) / 3));
+    const height = Math.floor((megapixels * 1e6) / width);
+    const pixels = raster(width, height);
+    const files: [string, string, Uint8Array][] = [
+      [`JPEG 4:4:4 ${width}x${height}`, `${megapixels}.jpg`, jpeg.encode({ data: pixels, width, height }, 90).data],
+      [`PNG RGBA ${width}x${height}`, `${megapixels}.png`, encodePng({ data: pixels, width, height, channels: 4 })],
+    ];
+    for (const [label, name, bytes] of files) {
+      writeFileSync(join(dir, name), bytes);
+      const { outcome, peakGrowthMB } = runChild(join(dir, name));
+      console.log(`| ${label} | ${outcome} | ${peakGrowthMB.toFixed(0)} MB |`);
+    }
+  }
+}
+
+if (process.argv[2] === '--child') await measure(process.argv[3]);
+else {
+  console.log(`Worker limits: ${LIMITS.posterMaxPixels} pixels, ${LIMITS.posterMaxSide} a side, jpeg-js budget ${LIMITS.posterJpegMemoryMB} MB\n`);
+  // jpeg-js encodes 4:4:4 only, the costliest layout to decode; most JPEGs are 4:2:0 and need less.
+  console.log('| poster | outcome | peak process memory growth |\n|---|---|---|');
+  await main();
+}

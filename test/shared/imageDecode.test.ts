@@ -1,0 +1,73 @@
+import { crc32, deflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/limits';
+import { decodeImage, DEFAULT_DECODE_LIMITS, type DecodeLimits } from '../../src/shared/imageDecode';
+import { resizeRgb } from '../../src/shared/imageResize';
+import { gradient, pngClaiming, toJpeg } from '../support/imageFixtures';
+
+const WORKER_LIMITS: DecodeLimits = { maxPixels: LIMITS.posterMaxPixels, maxSide: LIMITS.posterMaxSide, maxJpegMemoryMB: LIMITS.posterJpegMemoryMB };
+
+/** A greyscale PNG (colour type 0) at 1, 2 or 4 bits a pixel, from one grey level (0..2^depth-1) per pixel. */
+function greyPng(levels: number[][], depth: number): Uint8Array {
+  const height = levels.length;
+  const width = levels[0].length;
+  const rowBytes = Math.ceil((width * depth) / 8);
+  const raw = new Uint8Array(height * (rowBytes + 1)); // each row: filter byte 0, then packed pixels
+  levels.forEach((row, y) =>
+    row.forEach((v, x) => {
+      const bit = x * depth;
+      raw[y * (rowBytes + 1) + 1 + (bit >> 3)] |= v << (8 - depth - (bit & 7));
+    }),
+  );
+  const chunk = (type: string, data: Uint8Array) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([depth, 0, 0, 0, 0], 8);
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return new Uint8Array(Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
+}
+
+describe('shared image decoding', () => {
+  it.each([1, 2, 4])('spreads %i-bit greyscale PNG pixels to 0-255', async (depth) => {
+    const max = (1 << depth) - 1;
+    // 11 columns: rows do not end on a byte boundary at 1 and 2 bits.
+    const levels = Array.from({ length: 3 }, (_, y) => Array.from({ length: 11 }, (_, x) => (x + y) % (max + 1)));
+    const img = await decodeImage(greyPng(levels, depth));
+    expect([img.width, img.height]).toEqual([11, 3]);
+    const grey = levels.flat().map((v) => Math.round((v * 255) / max));
+    expect(Array.from({ length: 33 }, (_, p) => [img.data[p * 4], img.data[p * 4 + 1], img.data[p * 4 + 2], img.data[p * 4 + 3]])).toEqual(
+      grey.map((g) => [g, g, g, 255]),
+    );
+  });
+
+  it('refuses a thin image by its longest side before decoding it', async () => {
+    const thin = pngClaiming(8, 100_000); // 0.8 MP: within the pixel cap
+    await expect(decodeImage(thin, WORKER_LIMITS)).rejects.toMatchObject({ code: 'image_too_large', message: expect.stringContaining('a side') });
+  });
+
+  it("refuses a JPEG over jpeg-js's memory budget with image_too_large, and decodes it with room", async () => {
+    const big = toJpeg(gradient(1000, 1500), 1000, 1500); // 1.5 MP, 4:4:4: within the pixel cap, over the budget
+    await expect(decodeImage(big, WORKER_LIMITS)).rejects.toMatchObject({ code: 'image_too_large', message: expect.stringContaining('MB') });
+    expect((await decodeImage(big, DEFAULT_DECODE_LIMITS)).width).toBe(1000);
+  });
+
+  it('resizes a crop rectangle exactly as the same pixels cut out first', () => {
+    const [w, h] = [40, 90];
+    const img = { width: w, height: h, data: gradient(w, h) };
+    const rect = { x: 5, y: 30, width: 30, height: 45 };
+    const cut = new Uint8Array(rect.width * rect.height * 4);
+    for (let y = 0; y < rect.height; y++) {
+      cut.set(img.data.subarray(((rect.y + y) * w + rect.x) * 4, ((rect.y + y) * w + rect.x + rect.width) * 4), y * rect.width * 4);
+    }
+    const whole = { x: 0, y: 0, width: rect.width, height: rect.height };
+    expect(resizeRgb(img, rect, 8, 12)).toEqual(resizeRgb({ width: rect.width, height: rect.height, data: cut }, whole, 8, 12));
+  });
+});
