@@ -43,7 +43,9 @@ export const genre: BotCommand = {
     const attachment = interaction.options.getAttachment('poster');
     const checked = checkGenreRequest({
       plot: interaction.options.getString('plot') ?? undefined,
-      poster: attachment ? { url: attachment.url, filename: attachment.name, size: attachment.size, contentType: attachment.contentType } : undefined,
+      poster: attachment
+        ? { url: attachment.url, filename: attachment.name, size: attachment.size, contentType: attachment.contentType, width: attachment.width, height: attachment.height }
+        : undefined,
     });
     // Input problems are answered at once and only to the caller; everything slower runs after the defer.
     if (!checked.ok) {

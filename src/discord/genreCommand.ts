@@ -20,6 +20,8 @@ export const POSTER_FORMAT_LIST = `${formatNames.slice(0, -1).join(', ')} or ${f
 export const GENRE_LIMITS = {
   plotMaxChars: LIMITS.plotMaxChars,
   posterMaxBytes: LIMITS.posterMaxBytes,
+  posterMaxPixels: LIMITS.posterMaxPixels,
+  posterMaxSide: LIMITS.posterMaxSide,
 } as const;
 
 export const genreCommand = {
@@ -48,6 +50,9 @@ export interface PosterAttachment {
   filename: string;
   size: number;
   contentType?: string | null;
+  /** Pixel size, which Discord reports for images. */
+  width?: number | null;
+  height?: number | null;
 }
 
 export interface GenreRequest {
@@ -61,6 +66,7 @@ export type GenreProblem =
   | { kind: 'plot_too_long'; length: number }
   | { kind: 'not_image'; filename: string; contentType?: string | null }
   | { kind: 'poster_too_large'; size: number }
+  | { kind: 'poster_too_many_pixels'; width: number; height: number }
   | { kind: 'poster_download'; detail: string }
   | { kind: 'predict_rejected'; detail: string }
   | { kind: 'predict_unavailable' }
@@ -75,7 +81,14 @@ export function genreRequestFromData(data: APIChatInputApplicationCommandInterac
   const attachment: APIAttachment | undefined = typeof posterId === 'string' ? data.resolved?.attachments?.[posterId] : undefined;
   return {
     plot: typeof plot === 'string' ? plot : undefined,
-    poster: attachment && { url: attachment.url, filename: attachment.filename, size: attachment.size, contentType: attachment.content_type },
+    poster: attachment && {
+      url: attachment.url,
+      filename: attachment.filename,
+      size: attachment.size,
+      contentType: attachment.content_type,
+      width: attachment.width,
+      height: attachment.height,
+    },
   };
 }
 
@@ -94,6 +107,10 @@ export function checkGenreRequest(request: GenreRequest): { ok: true; plot?: str
       return { ok: false, problem: { kind: 'not_image', filename: poster.filename, contentType: poster.contentType } };
     }
     if (poster.size > GENRE_LIMITS.posterMaxBytes) return { ok: false, problem: { kind: 'poster_too_large', size: poster.size } };
+    const { width, height } = poster;
+    if (width && height && (width * height > GENRE_LIMITS.posterMaxPixels || Math.max(width, height) > GENRE_LIMITS.posterMaxSide)) {
+      return { ok: false, problem: { kind: 'poster_too_many_pixels', width, height } };
+    }
   }
   return { ok: true, plot, poster };
 }

@@ -56,6 +56,8 @@ export function problemMessage(problem: GenreProblem): string {
       return `\`${problem.filename}\` is not a poster I can read (${problem.contentType ?? 'unknown type'}). Attach a ${POSTER_FORMAT_LIST} image.`;
     case 'poster_too_large':
       return `That poster is ${mib(problem.size)}; the limit is ${mib(GENRE_LIMITS.posterMaxBytes)}. Attach a smaller image.`;
+    case 'poster_too_many_pixels':
+      return `That poster is ${problem.width}×${problem.height} pixels; the limit is ${GENRE_LIMITS.posterMaxPixels.toLocaleString('en-US')} pixels and ${GENRE_LIMITS.posterMaxSide} a side (1000×1500 fits). Attach a smaller image.`;
     case 'poster_download':
       return `I could not download the poster (${problem.detail}). Try attaching it again.`;
     case 'predict_rejected':

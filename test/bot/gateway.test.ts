@@ -121,6 +121,7 @@ describe('/genre through the gateway with the real Worker', () => {
         [{ poster: poster('fake.png', { filename: 'notes.txt', contentType: 'text/plain' }) }, '`notes.txt` is not a poster I can read (text/plain)'],
         [{ poster: poster('fake.png', { filename: 'anim.gif', contentType: 'image/gif' }) }, 'Attach a JPEG, PNG, WebP or BMP image'],
         [{ poster: poster('poster.jpg', { size: 6 * 1024 * 1024 }) }, 'That poster is 6.0 MiB; the limit is 5.0 MiB'],
+        [{ poster: poster('poster.jpg', { width: 3024, height: 4032 }) }, 'That poster is 3024×4032 pixels; the limit is 2,000,000 pixels'],
       ] as const;
       for (const [options, message] of cases) {
         const { callback } = await invoke(options);

@@ -52,6 +52,8 @@ describe('/genre command data and input checks', () => {
   it('reads options and the resolved attachment from a raw interaction', () => {
     const { data } = genreInteraction('1', { plot: 'A plot', poster: { url: 'https://cdn/p.webp', filename: 'p.webp', contentType: 'image/webp', size: 42 } });
     expect(genreRequestFromData(data)).toEqual({ plot: 'A plot', poster: { url: 'https://cdn/p.webp', filename: 'p.webp', size: 42, contentType: 'image/webp' } });
+    const sized = genreInteraction('1', { poster: { url: 'https://cdn/p.png', filename: 'p.png', contentType: 'image/png', width: 300, height: 450 } });
+    expect(genreRequestFromData(sized.data).poster).toMatchObject({ width: 300, height: 450 });
   });
 
   it('accepts the four decodable formats and refuses anything else', () => {
@@ -59,6 +61,10 @@ describe('/genre command data and input checks', () => {
     for (const t of ['image/jpeg', 'image/png', 'image/webp', 'image/bmp', 'IMAGE/PNG; charset=binary']) expect(checkGenreRequest({ poster: poster(t) }).ok).toBe(true);
     for (const t of ['image/gif', 'image/svg+xml', 'application/pdf', null]) expect(checkGenreRequest({ poster: poster(t) })).toMatchObject({ ok: false, problem: { kind: 'not_image' } });
     expect(checkGenreRequest({ poster: poster('image/png', 5 * 1024 * 1024 + 1) })).toMatchObject({ ok: false, problem: { kind: 'poster_too_large' } });
+    const sized = (width: number, height: number) => ({ ...poster('image/jpeg'), width, height });
+    expect(checkGenreRequest({ poster: sized(1000, 1500) }).ok).toBe(true);
+    expect(checkGenreRequest({ poster: sized(2000, 1001) })).toMatchObject({ ok: false, problem: { kind: 'poster_too_many_pixels', width: 2000, height: 1001 } });
+    expect(checkGenreRequest({ poster: sized(5000, 100) })).toMatchObject({ ok: false, problem: { kind: 'poster_too_many_pixels' } });
     expect(checkGenreRequest({ plot: 'x'.repeat(5001) })).toMatchObject({ ok: false, problem: { kind: 'plot_too_long', length: 5001 } });
     expect(checkGenreRequest({ plot: ' \n ' })).toMatchObject({ ok: false, problem: { kind: 'missing_input' } });
     expect(checkGenreRequest({ plot: '  A plot. ' })).toEqual({ ok: true, plot: 'A plot.', poster: undefined });

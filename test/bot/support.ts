@@ -50,6 +50,8 @@ export interface PosterOption {
   filename: string;
   contentType?: string;
   size?: number;
+  width?: number;
+  height?: number;
 }
 
 /** A /genre invocation in a DM, as the gateway and the interactions endpoint deliver it. */
@@ -63,6 +65,7 @@ export function genreInteraction(applicationId: string, options: { plot?: string
     url: options.poster.url,
     proxy_url: options.poster.url,
     ...(options.poster.contentType ? { content_type: options.poster.contentType } : {}),
+    ...(options.poster.width ? { width: options.poster.width, height: options.poster.height } : {}),
   };
   const interaction: APIChatInputApplicationCommandInteraction = {
     id,
