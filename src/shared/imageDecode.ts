@@ -32,7 +32,7 @@ export interface DecodeLimits {
   maxPixels: number;
   /** Longest side accepted: a thin image within maxPixels (8 x 1,000,000) would still make resizing crawl. */
   maxSide: number;
-  /** What jpeg-js may allocate for one JPEG, by its own count (the real peak is about twice that). */
+  /** What jpeg-js may allocate for one JPEG, by its own count (the process peak is two to three times that). */
   maxJpegMemoryMB: number;
 }
 
