@@ -26,6 +26,12 @@ describe('POST /predict ranks all seven genres', () => {
     expectRanked(await res.json(), ['plot']);
   });
 
+  it('plot only (URL-encoded form, as `curl -d plot=...` sends)', async () => {
+    const res = await call('/predict', { method: 'POST', body: new URLSearchParams({ plot: PLOT }) });
+    expect(res.status).toBe(200);
+    expectRanked(await res.json(), ['plot']);
+  });
+
   it('says how much of a plot the text encoder read', async () => {
     const short = (await (await postJson({ plot: PLOT })).json()) as { plotTokens: { read: number; total: number } };
     expect(short.plotTokens.read).toBe(short.plotTokens.total);
