@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import * as jpeg from 'jpeg-js';
-import { LIMITS } from '../src/limits';
+import { POSTER_DECODE_LIMITS } from '../src/limits';
 import { decodeImage } from '../src/shared/imageDecode';
 import { imageToTensor, MOBILENET_IMAGE_PARAMS } from '../src/shared/imageTensor';
 
@@ -22,7 +22,7 @@ async function measure(file: string): Promise<void> {
   const before = peakMB();
   let outcome = 'decoded';
   try {
-    const img = await decodeImage(bytes, { maxPixels: LIMITS.posterMaxPixels, maxSide: LIMITS.posterMaxSide, maxJpegMemoryMB: LIMITS.posterJpegMemoryMB });
+    const img = await decodeImage(bytes, POSTER_DECODE_LIMITS);
     imageToTensor(img, MOBILENET_IMAGE_PARAMS);
   } catch (err) {
     outcome = `refused (${(err as { code?: string }).code})`;
@@ -69,7 +69,8 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === '--child') await measure(process.argv[3]);
 else {
-  console.log(`Worker limits: ${LIMITS.posterMaxPixels} pixels, ${LIMITS.posterMaxSide} a side, jpeg-js budget ${LIMITS.posterJpegMemoryMB} MB\n`);
+  const { maxPixels, maxSide, maxJpegMemoryMB } = POSTER_DECODE_LIMITS;
+  console.log(`Worker limits: ${maxPixels} pixels, ${maxSide} a side, jpeg-js budget ${maxJpegMemoryMB} MB\n`);
   // jpeg-js encodes 4:4:4 only, the costliest layout to decode; most JPEGs are 4:2:0 and need less.
   console.log('| poster | outcome | peak process memory growth |\n|---|---|---|');
   await main();

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onnx } from './onnxExport';
@@ -41,7 +40,7 @@ export async function featureEncoderBytes(): Promise<Uint8Array> {
 export async function writeFeatureEncoder(): Promise<string> {
   const bytes = await featureEncoderBytes();
   const path = join(DERIVED_DIR, FEATURE_ENCODER_FILE);
-  if (!existsSync(DERIVED_DIR)) await mkdir(DERIVED_DIR, { recursive: true });
+  await mkdir(DERIVED_DIR, { recursive: true });
   await writeFile(path, bytes);
   return path;
 }

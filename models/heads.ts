@@ -1,7 +1,8 @@
 import { GENRES } from '../src/shared/labels';
 import { denseData, denseVars, fusionLogits, initDense, matrix, mlpLogits, type Dense, type DenseVars } from './networks';
 import { tf } from './tfBackend';
-import { balancedLoss, batchedProbs, oneHot, train, type TrainOptions, type TrainResult } from './training';
+import { oneHot } from './genreTargets';
+import { balancedLoss, batchedProbs, train, type TrainOptions, type TrainResult } from './training';
 
 const K = GENRES.length;
 

@@ -35,12 +35,6 @@ export interface TrainResult {
   history: number[];
 }
 
-export const oneHot = (label: number): Float32Array => {
-  const target = new Float32Array(GENRES.length);
-  target[label] = 1;
-  return target;
-};
-
 /**
  * Class-balanced cross-entropy on soft targets: each class's weight is the inverse of its target mass
  * (normalised to mean 1 over the rows), so every class weighs the same in the loss. Row i's loss,

@@ -1,3 +1,5 @@
+import type { DecodeLimits } from './shared/imageDecode';
+
 /** Input limits of POST /predict, documented in the README and the OpenAPI description. */
 export const LIMITS = {
   /**
@@ -23,5 +25,12 @@ export const LIMITS = {
   posterUrlTimeoutMs: 5_000,
   posterUrlMaxRedirects: 3,
 } as const;
+
+/** The decoder limits of a poster sent to the Worker; the bot checks the first two against Discord's reported size. */
+export const POSTER_DECODE_LIMITS: DecodeLimits = {
+  maxPixels: LIMITS.posterMaxPixels,
+  maxSide: LIMITS.posterMaxSide,
+  maxJpegMemoryMB: LIMITS.posterJpegMemoryMB,
+};
 
 export const DEFAULT_POSTER_URL_HOSTS = ['image.tmdb.org', 'cdn.discordapp.com', 'media.discordapp.net'];

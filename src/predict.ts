@@ -1,5 +1,5 @@
 import { ApiError } from './apiError';
-import { LIMITS } from './limits';
+import { POSTER_DECODE_LIMITS } from './limits';
 import { withModels, type LoadedModels, type ModelEnv } from './modelStore';
 import { ort } from './ortRuntime';
 import webpWasm from '@jsquash/webp/codec/dec/webp_dec.wasm';
@@ -37,9 +37,8 @@ async function run(session: ort.InferenceSession, model: { inputs: string[]; out
 }
 
 function encodePlot(models: LoadedModels, plot: string): { ids: ort.Tensor; tokens: { read: number; total: number } } {
-  const { ids, wordpieces } = models.tokenizer.encode(plot);
+  const { ids, tokens } = models.tokenizer.encode(plot);
   if (ids.length === 0) throw new ApiError(400, 'invalid_plot', 'plot contains no words');
-  const tokens = { read: Math.min(wordpieces, models.tokenizer.params.maxTokens), total: wordpieces };
   return { ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]), tokens };
 }
 
@@ -49,7 +48,7 @@ async function decodePoster(poster: Uint8Array): Promise<RgbaImage> {
   webpReady ??= setWebpDecoderModule(webpWasm);
   await webpReady;
   try {
-    return await decodeImage(poster, { maxPixels: LIMITS.posterMaxPixels, maxSide: LIMITS.posterMaxSide, maxJpegMemoryMB: LIMITS.posterJpegMemoryMB });
+    return await decodeImage(poster, POSTER_DECODE_LIMITS);
   } catch (err) {
     if (err instanceof ImageInputError) throw new ApiError(err.code === 'image_too_large' ? 413 : 400, err.code, err.message);
     throw err;

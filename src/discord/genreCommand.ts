@@ -4,7 +4,8 @@ import type {
   APIChatInputApplicationCommandInteractionData,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
-import { LIMITS } from '../limits';
+import { LIMITS, POSTER_DECODE_LIMITS } from '../limits';
+import { overPixelLimits } from '../shared/imageDecode';
 
 // Shared by the discord.js bot and the Worker's /interactions route. Plain JSON typed with
 // discord-api-types (type imports only): its runtime enums would add ~90 KB to the Worker bundle,
@@ -108,7 +109,7 @@ export function checkGenreRequest(request: GenreRequest): { ok: true; plot?: str
     }
     if (poster.size > GENRE_LIMITS.posterMaxBytes) return { ok: false, problem: { kind: 'poster_too_large', size: poster.size } };
     const { width, height } = poster;
-    if (width && height && (width * height > GENRE_LIMITS.posterMaxPixels || Math.max(width, height) > GENRE_LIMITS.posterMaxSide)) {
+    if (width && height && overPixelLimits(width, height, POSTER_DECODE_LIMITS)) {
       return { ok: false, problem: { kind: 'poster_too_many_pixels', width, height } };
     }
   }

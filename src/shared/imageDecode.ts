@@ -38,6 +38,10 @@ export interface DecodeLimits {
 
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 12_000_000, maxSide: 8_192, maxJpegMemoryMB: 512 };
 
+/** Whether a width x height is over the pixel or side limit (known from a header, or from Discord). */
+export const overPixelLimits = (width: number, height: number, limits: Pick<DecodeLimits, 'maxPixels' | 'maxSide'>): boolean =>
+  width * height > limits.maxPixels || Math.max(width, height) > limits.maxSide;
+
 function startsWith(bytes: Uint8Array, sig: number[], offset = 0): boolean {
   return bytes.length >= offset + sig.length && sig.every((b, i) => bytes[offset + i] === b);
 }
@@ -155,7 +159,7 @@ async function decodeFormat(format: ImageFormat, bytes: Uint8Array, limits: Deco
 /** Decode JPEG, PNG, WebP or BMP bytes to RGBA, refusing oversized images before decoding them. */
 export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<RgbaImage> {
   const { format, width, height } = probeImage(bytes);
-  if (width * height > limits.maxPixels || Math.max(width, height) > limits.maxSide) {
+  if (overPixelLimits(width, height, limits)) {
     throw new ImageInputError(
       'image_too_large',
       `poster is ${width}x${height} (${width * height} pixels); the limits are ${limits.maxPixels} pixels and ${limits.maxSide} pixels a side`,

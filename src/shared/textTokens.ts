@@ -13,8 +13,8 @@ export interface TextParams {
 export interface TextEncoding {
   /** WordPiece ids followed by hashed bigram ids, ready for the encoder's `input_ids`. */
   ids: number[];
-  /** WordPiece tokens before truncation, so callers can tell the user the plot was cut. */
-  wordpieces: number;
+  /** WordPiece tokens kept (at most `maxTokens`) and in the whole text, so callers can tell the user the plot was cut. */
+  tokens: { read: number; total: number };
 }
 
 /** FNV-1a over the two ids: cheap, stable across runtimes, and spreads neighbouring pairs. */
@@ -48,6 +48,6 @@ export class TextTokenizer {
     if (bigramBuckets > 0) {
       for (let i = 1; i < pieces.length; i++) ids.push(vocabSize + bigramBucket(pieces[i - 1], pieces[i], bigramBuckets));
     }
-    return { ids, wordpieces: all.length };
+    return { ids, tokens: { read: pieces.length, total: all.length } };
   }
 }

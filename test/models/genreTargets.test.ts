@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GENRES, genreIndex, labelFromGenres } from '../../src/shared/labels';
 import { loadDataset } from '../../models/dataset';
-import { genreTargets } from '../../models/genreTargets';
+import { genreTargets, oneHot } from '../../models/genreTargets';
 import { sharedPaths } from '../../models/paths';
-import { balancedLoss, oneHot } from '../../models/training';
+import { balancedLoss } from '../../models/training';
 
 const g = (name: string) => genreIndex(name);
 const dist = (entries: Record<string, number>) => Float32Array.from(GENRES, (name) => entries[name] ?? 0);

@@ -1,11 +1,9 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../src/limits';
-import { decodeImage, DEFAULT_DECODE_LIMITS, type DecodeLimits } from '../../src/shared/imageDecode';
+import { POSTER_DECODE_LIMITS as WORKER_LIMITS } from '../../src/limits';
+import { decodeImage, DEFAULT_DECODE_LIMITS } from '../../src/shared/imageDecode';
 import { resizeRgb } from '../../src/shared/imageResize';
 import { gradient, pngClaiming, toJpeg } from '../support/imageFixtures';
-
-const WORKER_LIMITS: DecodeLimits = { maxPixels: LIMITS.posterMaxPixels, maxSide: LIMITS.posterMaxSide, maxJpegMemoryMB: LIMITS.posterJpegMemoryMB };
 
 /** A greyscale PNG (colour type 0) at 1, 2 or 4 bits a pixel, from one grey level (0..2^depth-1) per pixel. */
 function greyPng(levels: number[][], depth: number): Uint8Array {
