@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
 import { ImageInputError } from '../src/shared/imageDecode';
 import { confusionSvg } from './confusionSvg';
@@ -12,6 +11,7 @@ import { ARTIFACTS_DIR } from './modelFiles';
 import { NodePredictor } from './nodePredictor';
 import { sharedPaths } from './paths';
 import { readSplit } from './split';
+import { runMain } from './cli';
 
 export interface EvaluationReport {
   modelVersion: string;
@@ -109,4 +109,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+await runMain(import.meta.url, main);

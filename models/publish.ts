@@ -4,10 +4,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { sha256, sha256File } from './hashing';
 import { ARTIFACTS_DIR, modelObjects, readManifest } from './modelFiles';
 import { PROJECT_ROOT } from './paths';
+import { runMain } from './cli';
 
 export const BUCKET = 'genre-models';
 
@@ -78,4 +78,4 @@ async function main(): Promise<void> {
   await publish({ artifactsDir: values.artifacts, remote: values.remote, persistTo: values['persist-to'], ifStale: values['if-stale'] });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+await runMain(import.meta.url, main);

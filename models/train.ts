@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { MOBILENET_IMAGE_PARAMS } from '../src/shared/imageTensor';
 import { saveManifest, servedSizes, writeArtifacts } from './artifacts';
 import { loadDataset } from './dataset';
@@ -17,6 +16,7 @@ import { PROJECT_ROOT, sharedPaths } from './paths';
 import { stratifiedSplit, writeSplit } from './split';
 import { initTraining } from './tfBackend';
 import { DEFAULT_TEXT_CONFIG, loadTokenizer, textVectors, trainTextModel } from './textModel';
+import { runMain } from './cli';
 
 export interface TrainArgs {
   data: string;
@@ -247,4 +247,4 @@ async function main(): Promise<void> {
   console.log(runSummaryLines(run).join('\n'));
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+await runMain(import.meta.url, main);
