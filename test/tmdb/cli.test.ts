@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,6 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import * as jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../models/paths';
 import { runScript } from '../support/runScript';
 import { moviesOfYear, startFakeTmdb, type FakeTmdb } from './fakeTmdb';
 
@@ -26,6 +28,11 @@ afterAll(async () => {
 });
 
 const run = (args: string[], env: Record<string, string> = { TMDB_API_KEY: KEY }) => runScript('models/tmdb/collect.ts', args, env, cwd);
+
+/** Resolves once the posters of page 2 other than the held poster8 are on disk. */
+async function page2PostersWritten(out: string): Promise<void> {
+  while (!['6', '7', '9', '10'].every((id) => existsSync(join(out, 'posters', `${id}.jpg`)))) await new Promise((r) => setTimeout(r, 20));
+}
 
 const against = () => ['--api-base', fake.apiBase, '--image-base', fake.imageBase, '--from', '2010', '--to', '2010'];
 
@@ -54,7 +61,7 @@ describe('npm run data:tmdb', () => {
     const first = run(['--out', out, ...against()]);
     await held.hit;
     // Page 1 is flushed to the manifest when it completes; page 2's other posters finish meanwhile.
-    while (!['6', '7', '9', '10'].every((id) => existsSync(join(out, 'posters', `${id}.jpg`)))) await new Promise((r) => setTimeout(r, 20));
+    await page2PostersWritten(out);
     first.kill();
     expect(await first.exited).toBe(null);
     held.release();
@@ -78,5 +85,32 @@ describe('npm run data:tmdb', () => {
     expect(rows.map((row) => row.tmdb_id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
     const manifest = await readFile(join(out, 'manifest.csv'), 'utf8');
     expect(first.stdout() + first.stderr() + second.stdout() + second.stderr() + manifest).not.toContain(KEY);
+  });
+
+  // A terminal's Ctrl-C signals npm, sh, tsx and the script at once (the foreground process group);
+  // `script` gives the run a real pseudo-terminal, so this is that case and not a signal to one process.
+  it('Ctrl-C in a terminal under npm run keeps every finished movie, prints the summary and exits 130', async () => {
+    const out = join(cwd, 'ctrl-c');
+    const held = fake.hold('/t/p/w500/poster8.jpg');
+    const command = ['npm', 'run', 'data:tmdb', '--', '--out', out, ...against()].join(' ');
+    const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME ?? cwd, TERM: 'xterm', TMDB_API_KEY: KEY },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let screen = '';
+    terminal.stdout.on('data', (d) => (screen += d));
+    const exited = new Promise<number | null>((resolve) => terminal.once('exit', resolve));
+    await held.hit;
+    await page2PostersWritten(out);
+    terminal.stdin.write('\x03');
+    expect(await exited).toBe(130);
+    held.release();
+
+    expect(screen).toContain('Interrupted: saving what is done');
+    expect(screen).toContain(`Interrupted: ${out}/manifest.csv has 9 movies (9 new, 0 from an earlier run)`);
+    expect(screen).not.toContain(KEY);
+    const rows = parse(await readFile(join(out, 'manifest.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((row) => row.tmdb_id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '9', '10']);
   });
 });
