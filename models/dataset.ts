@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { genreIndex } from '../src/shared/labels';
+import { GENRES, genreIndex } from '../src/shared/labels';
 
 /** One movie of a dataset folder (`manifest.csv` + `posters/`), keyed by its TMDB id everywhere. */
 export interface Movie {
@@ -24,7 +24,7 @@ const rowSchema = z.object({
   title: z.string(),
   year: z.string().optional(),
   overview: z.string(),
-  label: z.string(),
+  label: z.enum(GENRES),
   genres: z.string().default(''),
   poster: z.string(),
   poster_source: z.string(),
@@ -32,13 +32,20 @@ const rowSchema = z.object({
 
 /** Read `DIR/manifest.csv` in the shared format; rows are validated and duplicate ids refused. */
 export async function loadDataset(dir: string): Promise<Movie[]> {
-  const rows: unknown[] = parse(await readFile(join(dir, 'manifest.csv'), 'utf8'), { columns: true, skip_empty_lines: true });
+  const file = join(dir, 'manifest.csv');
+  // `bom`: a CSV saved by Excel starts with one, which would otherwise become part of the first column's name.
+  const rows: unknown[] = parse(await readFile(file, 'utf8'), { columns: true, skip_empty_lines: true, bom: true, info: true });
   const seen = new Set<number>();
-  return rows.map((raw, i) => {
-    const parsed = rowSchema.safeParse(raw);
-    if (!parsed.success) throw new Error(`${dir}/manifest.csv row ${i + 2}: ${parsed.error.issues[0]?.message}`);
+  return rows.map((entry) => {
+    const { record, info } = entry as { record: unknown; info: { lines: number } };
+    const where = `${file} line ${info.lines}`;
+    const parsed = rowSchema.safeParse(record);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`${where}: column ${issue?.path.join('.')}: ${issue?.message}`);
+    }
     const row = parsed.data;
-    if (seen.has(row.tmdb_id)) throw new Error(`${dir}/manifest.csv: tmdb_id ${row.tmdb_id} appears twice`);
+    if (seen.has(row.tmdb_id)) throw new Error(`${where}: tmdb_id ${row.tmdb_id} appears twice`);
     seen.add(row.tmdb_id);
     return {
       tmdbId: row.tmdb_id,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { ImageInputError } from '../src/shared/imageDecode';
@@ -16,9 +16,14 @@ import { runMain } from './cli';
 export interface EvaluationReport {
   modelVersion: string;
   data: string;
-  /** Which rows were evaluated: the test split when `data` is the training dataset, else every row. */
-  rows: 'test split' | 'all';
+  /**
+   * Which rows were scored: every row the models never trained or early-stopped on. On the training
+   * dataset that is its test split; on another folder, every row but those that are also in the training data.
+   */
+  rows: 'test split' | 'all' | 'unseen';
   movies: number;
+  /** Rows left out because their tmdb_id is in the models' train or validation split. */
+  seenInTraining: number;
   skipped: { emptyOverview: number; missingPoster: number; undecodablePoster: number };
   fusion: Metrics;
   text: Metrics;
@@ -29,14 +34,19 @@ const HEADS = ['fusion', 'text', 'image'] as const;
 
 /**
  * Run the exported ONNX models (onnxruntime-node, the Worker's preprocessing) over a dataset folder.
- * On the training dataset only its test split counts (split.json next to the models decides).
+ * Movies the models trained or early-stopped on (by tmdb_id, from split.json next to the models) are
+ * left out wherever they appear, so no folder can score the models on what they learnt from.
  */
-export async function evaluateDataset(dataDir: string, options: { artifactsDir?: string; trainingData?: string; progress?: boolean } = {}): Promise<EvaluationReport> {
+export async function evaluateDataset(dataDir: string, options: { artifactsDir?: string; progress?: boolean } = {}): Promise<EvaluationReport> {
   const artifactsDir = options.artifactsDir ?? ARTIFACTS_DIR;
   const all = await loadDataset(dataDir);
-  const isTrainingData = resolve(dataDir) === resolve(options.trainingData ?? sharedPaths().dataset);
-  const testIds = isTrainingData ? new Set((await readSplit(join(artifactsDir, 'split.json'))).test) : undefined;
-  const movies = testIds ? all.filter((m) => testIds.has(m.tmdbId)) : all;
+  const splitPath = join(artifactsDir, 'split.json');
+  if (!existsSync(splitPath)) throw new Error(`${splitPath} not found: evaluate needs the models' split to leave out the movies they trained on`);
+  const split = await readSplit(splitPath);
+  const seen = new Set([...split.train, ...split.validation]);
+  const movies = all.filter((m) => !seen.has(m.tmdbId));
+  const test = new Set(split.test);
+  const rows = movies.length === all.length ? 'all' : movies.length === test.size && movies.every((m) => test.has(m.tmdbId)) ? 'test split' : 'unseen';
 
   const predictor = await NodePredictor.load({ artifactsDir, threads: 2 });
   const results = { fusion: [], text: [], image: [] } as Record<(typeof HEADS)[number], { movie: Movie; predicted: number }[]>;
@@ -45,8 +55,7 @@ export async function evaluateDataset(dataDir: string, options: { artifactsDir?:
   bar?.start(movies.length, 0);
   for (const movie of movies) {
     const plot = movie.overview || undefined;
-    if (!plot) skipped.emptyOverview++;
-    let poster = existsSync(movie.posterPath) ? new Uint8Array(await readFile(movie.posterPath)) : undefined;
+    const poster = existsSync(movie.posterPath) ? new Uint8Array(await readFile(movie.posterPath)) : undefined;
     if (!poster) skipped.missingPoster++;
     let probs;
     try {
@@ -54,26 +63,28 @@ export async function evaluateDataset(dataDir: string, options: { artifactsDir?:
     } catch (err) {
       if (!(err instanceof ImageInputError)) throw err;
       skipped.undecodablePoster++;
-      poster = undefined;
       probs = await predictor.predict({ plot });
     }
+    // An overview without any WordPiece (e.g. only a zero-width space) gets no text prediction either.
+    if (!probs.text) skipped.emptyOverview++;
     for (const head of HEADS) if (probs[head]) results[head].push({ movie, predicted: argmax(probs[head]) });
     bar?.increment();
   }
   bar?.stop();
   await predictor.release();
 
-  const metrics = (rows: { movie: Movie; predicted: number }[]) =>
+  const metrics = (scored: { movie: Movie; predicted: number }[]) =>
     computeMetrics(
-      rows.map((r) => r.movie.label),
-      rows.map((r) => r.predicted),
-      rows.map((r) => r.movie.posterSource),
+      scored.map((r) => r.movie.label),
+      scored.map((r) => r.predicted),
+      scored.map((r) => r.movie.posterSource),
     );
   return {
     modelVersion: predictor.manifest.version,
     data: dataDir,
-    rows: testIds ? 'test split' : 'all',
+    rows,
     movies: movies.length,
+    seenInTraining: all.length - movies.length,
     skipped,
     fusion: metrics(results.fusion),
     text: metrics(results.text),
@@ -102,7 +113,7 @@ async function main(): Promise<void> {
   if (values.out) {
     await writeFile(values.out, json);
     await writeFile(values.svg ?? values.out.replace(/\.json$/, '') + '.svg', reportSvg(report));
-    console.error(`wrote ${values.out} (${report.movies} movies, ${report.rows})`);
+    console.error(`wrote ${values.out} (${report.movies} movies, ${report.rows}; ${report.seenInTraining} left out as seen in training)`);
   } else {
     process.stdout.write(json);
     if (values.svg) await writeFile(values.svg, reportSvg(report));

@@ -1,4 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onnx } from './onnxExport';
 import { PROJECT_ROOT, sharedPaths } from './paths';
@@ -36,11 +37,17 @@ export async function featureEncoderBytes(): Promise<Uint8Array> {
   return pruneToOutput(await readFile(sharedPaths().mobilenet), FEATURES_OUTPUT);
 }
 
-/** Write the served encoder into DERIVED_DIR (again each time: the shared file is the source of truth). */
+/**
+ * Derive the served encoder into DERIVED_DIR each time (the shared file is the source of truth), but
+ * replace the file only when it differs, and by rename, so a process reading it never sees it half-written.
+ */
 export async function writeFeatureEncoder(): Promise<string> {
   const bytes = await featureEncoderBytes();
   const path = join(DERIVED_DIR, FEATURE_ENCODER_FILE);
+  if (existsSync(path) && Buffer.from(bytes).equals(await readFile(path))) return path;
   await mkdir(DERIVED_DIR, { recursive: true });
-  await writeFile(path, bytes);
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, bytes);
+  await rename(temp, path);
   return path;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { ImageInputError } from '../src/shared/imageDecode';
@@ -8,6 +8,7 @@ import { SESSION_OPTIONS } from '../src/shared/sessionOptions';
 import type { Movie } from './dataset';
 import { sha256, sha256File } from './hashing';
 import { ImageEncoder, posterTensor } from './imageEncoder';
+import { PROJECT_ROOT } from './paths';
 
 export const IMAGE_DIM = 1280;
 
@@ -35,9 +36,12 @@ export interface ImageFeatureOptions {
 
 const BATCH = 8;
 
+/** The shared preprocessing code: features computed before an edit to it must not be reused. */
+const PREPROCESSING_SOURCES = ['imageDecode.ts', 'imageResize.ts', 'imageTensor.ts'].map((f) => join(PROJECT_ROOT, 'src', 'shared', f));
+
 /**
  * The cache is keyed by the encoder's sha256, its session options (they change the float results in the
- * fifth decimal) and the preprocessing parameters (file name), and by each
+ * fifth decimal), the preprocessing parameters and the preprocessing source (file name), and by each
  * poster's sha256 (record), so it stays valid across dataset folders. Records are appended batch by
  * batch, so an interrupted run keeps what it did.
  */
@@ -46,12 +50,15 @@ class FeatureCache {
   private constructor(readonly path: string) {}
 
   static async open(dir: string, modelPath: string, params: ImageParams): Promise<FeatureCache> {
-    const key = sha256(`${await sha256File(modelPath)} ${JSON.stringify(SESSION_OPTIONS)} ${JSON.stringify(params)}`).slice(0, 16);
+    const sources = await Promise.all(PREPROCESSING_SOURCES.map(sha256File));
+    const key = sha256(`${await sha256File(modelPath)} ${JSON.stringify(SESSION_OPTIONS)} ${JSON.stringify(params)} ${sources.join(' ')}`).slice(0, 16);
     await mkdir(dir, { recursive: true });
     const cache = new FeatureCache(join(dir, `image-features-${key}.bin`));
     if (existsSync(cache.path)) {
       const buf = await readFile(cache.path);
       const record = 32 + IMAGE_DIM * 4;
+      // A run stopped mid-append leaves part of a record; cut it, or every later record would be misread.
+      if (buf.length % record !== 0) await truncate(cache.path, buf.length - (buf.length % record));
       for (let off = 0; off + record <= buf.length; off += record) {
         const vec = new Float32Array(buf.buffer.slice(buf.byteOffset + off + 32, buf.byteOffset + off + record));
         cache.entries.set(buf.subarray(off, off + 32).toString('hex'), vec);

@@ -20,20 +20,30 @@ export async function readManifest(artifactsDir = ARTIFACTS_DIR): Promise<ModelM
 }
 
 /**
- * Every object the Worker reads from R2, with the local file it comes from: trained artifacts from
- * the artifacts folder, the tokenizer and example posters from ../shared (never copied), and the image
- * encoder derived from ../shared into a gitignored folder. manifest.json comes last so that a reader
- * never sees it before its files.
+ * The model and tokenizer files the manifest names, with the local file each comes from: trained
+ * artifacts from the artifacts folder, the tokenizer from ../shared (never copied), and the image encoder
+ * derived from ../shared into a gitignored folder. Reads only: what a predictor loads.
  */
-export async function modelObjects(artifactsDir = ARTIFACTS_DIR): Promise<ModelObject[]> {
+export async function modelFileObjects(artifactsDir = ARTIFACTS_DIR): Promise<ModelObject[]> {
   const manifest = await readManifest(artifactsDir);
   await writeFeatureEncoder();
   const searchDirs = [artifactsDir, DERIVED_DIR, sharedPaths().tokenizerDir];
   const entries = [manifest.text.tokenizer, manifest.text.tokenizerConfig, ...Object.values(manifest.models)];
-  const objects = entries.map(({ file }) => {
+  return entries.map(({ file }) => {
     const dir = searchDirs.find((d) => existsSync(join(d, basename(file))));
     if (!dir) throw new Error(`model file "${file}" is in neither ${searchDirs.join(' nor ')}`);
     return { key: file, path: join(dir, basename(file)) };
   });
-  return [...objects, ...(await siteObjects(artifactsDir)), { key: 'manifest.json', path: join(artifactsDir, 'manifest.json') }];
+}
+
+/**
+ * Every object the Worker reads from R2: the model files, the web page's examples and report (which
+ * writes examples.json), and manifest.json last, so that a reader never sees it before its files.
+ */
+export async function modelObjects(artifactsDir = ARTIFACTS_DIR): Promise<ModelObject[]> {
+  return [
+    ...(await modelFileObjects(artifactsDir)),
+    ...(await siteObjects(artifactsDir)),
+    { key: 'manifest.json', path: join(artifactsDir, 'manifest.json') },
+  ];
 }

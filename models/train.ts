@@ -16,7 +16,7 @@ import { PROJECT_ROOT, sharedPaths } from './paths';
 import { stratifiedSplit, writeSplit } from './split';
 import { initTraining } from './tfBackend';
 import { DEFAULT_TEXT_CONFIG, loadTokenizer, textVectors, trainTextModel } from './textModel';
-import { runMain } from './cli';
+import { integer, runMain, UsageError } from './cli';
 
 export interface TrainArgs {
   data: string;
@@ -66,7 +66,11 @@ export async function trainAll(args: TrainArgs) {
   const tokenizer = await loadTokenizer(shared.tokenizerDir, text);
   const tokens = await stage('tokenize', async () => {
     const ids = new Map<number, Int32Array>();
-    for (const m of movies) if (m.overview) ids.set(m.tmdbId, Int32Array.from(tokenizer.encode(m.overview).ids));
+    for (const m of movies) {
+      // An overview with no WordPiece at all (e.g. only a zero-width space) counts as empty: its mean would be 0/0.
+      const encoded = tokenizer.encode(m.overview).ids;
+      if (encoded.length > 0) ids.set(m.tmdbId, Int32Array.from(encoded));
+    }
     return ids;
   });
   // Through the served file (MobileNetV2 cut to `features`), so training sees what the Worker computes.
@@ -80,7 +84,7 @@ export async function trainAll(args: TrainArgs) {
     posterProblems: image.problems,
     imageFeaturesFromCache: image.cached,
   };
-  log(`${movies.length} movies; ${dataReport.emptyOverview.length} without overview; ${image.problems.length} with a missing/undecodable poster; ${image.cached} poster features cached`);
+  log(`${movies.length} movies; ${dataReport.emptyOverview.length} with an empty overview; ${image.problems.length} with a missing/undecodable poster; ${image.cached} poster features cached`);
 
   const split = stratifiedSplit(movies, args.seed);
   await writeSplit(join(args.out, 'split.json'), split);
@@ -101,6 +105,11 @@ export async function trainAll(args: TrainArgs) {
 
   const textTrain = withText(split.train);
   const textVal = withText(split.validation);
+  const imageTrain = withImage(split.train);
+  const imageVal = withImage(split.validation);
+  for (const [what, rows] of [['train split with a plot', textTrain], ['validation split with a plot', textVal], ['train split with a poster', imageTrain], ['validation split with a poster', imageVal]] as const) {
+    if (rows.length === 0) throw new Error(`${args.data}: no movie in the ${what} (see the counts above); every head needs some`);
+  }
   const textRun = await stage('train text model', () =>
     trainTextModel(
       { ids: byIds(textTrain, tokens), targets: targetsOf(textTrain) },
@@ -111,8 +120,6 @@ export async function trainAll(args: TrainArgs) {
   );
   const textModel = textRun.model;
 
-  const imageTrain = withImage(split.train);
-  const imageVal = withImage(split.validation);
   const imageRun = await stage('train image head', () =>
     trainMlpHead(
       { x: byIds(imageTrain, image.byId), targets: targetsOf(imageTrain) },
@@ -159,7 +166,7 @@ export async function trainAll(args: TrainArgs) {
 
   let test;
   if (args.evaluate) {
-    const report = await stage('evaluate test split (ONNX)', () => evaluateDataset(args.data, { artifactsDir: args.out, trainingData: args.data, progress: args.progress }));
+    const report = await stage('evaluate test split (ONNX)', () => evaluateDataset(args.data, { artifactsDir: args.out, progress: args.progress }));
     await writeFile(join(args.out, 'evaluation.json'), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(args.out, 'confusion.svg'), reportSvg(report));
     test = { fusion: summary(report.fusion), text: summary(report.text), image: summary(report.image) };
@@ -224,23 +231,27 @@ async function main(): Promise<void> {
       data: { type: 'string', default: sharedPaths().dataset },
       out: { type: 'string', default: ARTIFACTS_DIR },
       cache: { type: 'string', default: join(PROJECT_ROOT, 'models', 'cache') },
-      epochs: { type: 'string', default: '30' },
-      'bigram-buckets': { type: 'string', default: String(DEFAULT_TEXT_CONFIG.bigramBuckets) },
+      epochs: { type: 'string' },
+      'bigram-buckets': { type: 'string' },
       'image-hidden': { type: 'string', default: IMAGE_HEAD.hidden.join(',') },
       'secondary-genres': { type: 'string', default: String(SECONDARY_GENRES) },
-      seed: { type: 'string', default: '42' },
+      seed: { type: 'string' },
       'no-evaluate': { type: 'boolean', default: false },
     },
   });
+  const secondaryGenres = Number(values['secondary-genres']);
+  if (!(values['secondary-genres'].trim() !== '' && secondaryGenres >= 0 && secondaryGenres <= 1)) {
+    throw new UsageError(`--secondary-genres must be a number from 0 to 1, got "${values['secondary-genres']}"`);
+  }
   const { run } = await trainAll({
     data: resolve(values.data),
     out: resolve(values.out),
     cache: resolve(values.cache),
-    epochs: Number(values.epochs),
-    bigramBuckets: Number(values['bigram-buckets']),
-    imageHidden: values['image-hidden'].split(',').filter(Boolean).map(Number),
-    secondaryGenres: Number(values['secondary-genres']),
-    seed: Number(values.seed),
+    epochs: integer('epochs', values.epochs, 30, 1, 1000),
+    bigramBuckets: integer('bigram-buckets', values['bigram-buckets'], DEFAULT_TEXT_CONFIG.bigramBuckets, 0, 1 << 24),
+    imageHidden: values['image-hidden'].split(',').filter(Boolean).map((size) => integer('image-hidden', size, 0, 1, 4096)),
+    secondaryGenres,
+    seed: integer('seed', values.seed, 42, 0, 2 ** 31 - 1),
     evaluate: !values['no-evaluate'],
     progress: process.stderr.isTTY,
   });

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { integer, UsageError } from '../cli';
 import type { CollectOptions } from './collector';
 import { authFromEnv, DEFAULT_API_BASE, DEFAULT_IMAGE_BASE } from './tmdbClient';
 
@@ -32,17 +33,6 @@ Credentials (environment, or a .env file in the current folder; never logged):
   TMDB_API_KEY           a v3 API key (sent as api_key), or a v4 read access token (a JWT, sent as a bearer token)
   TMDB_ACCESS_TOKEN      a v4 read access token; wins over TMDB_API_KEY
 `;
-
-/** Bad flags or settings: the CLI prints the message and exits 2. */
-export class UsageError extends Error {}
-
-function integer(name: string, value: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${value}"`);
-  }
-  return Number(value);
-}
 
 function url(name: string, value: string): string {
   try {

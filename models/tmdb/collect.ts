@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { parseCli, USAGE, UsageError } from './cliOptions';
+import { UsageError } from '../cli';
+import { parseCli, USAGE } from './cliOptions';
 import { collectTmdb } from './collector';
 import { createProgress } from './progress';
 import { formatSummary } from './summary';

@@ -21,8 +21,11 @@ export const MANIFEST_COLUMNS = [
 
 export type ManifestRow = Record<(typeof MANIFEST_COLUMNS)[number], string>;
 
-/** The shared manifest is CRLF with minimal quoting (Python's csv defaults); this reproduces it byte for byte. */
-const toCsv = (records: string[][]) => stringify(records, { record_delimiter: 'windows' });
+/**
+ * The shared manifest is CRLF with minimal quoting (Python's csv defaults); this reproduces it byte for
+ * byte. csv-stringify quotes only for its own CRLF delimiter, and Python quotes a lone \n or \r as well.
+ */
+const toCsv = (records: string[][]) => stringify(records, { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 
 /**
  * `DIR/manifest.csv`: rows of an earlier run are kept, new rows are appended in memory and the

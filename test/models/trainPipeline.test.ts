@@ -1,4 +1,5 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -6,9 +7,13 @@ import { stringify } from 'csv-stringify/sync';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENRES } from '../../src/shared/labels';
+import { MOBILENET_IMAGE_PARAMS } from '../../src/shared/imageTensor';
 import { modelManifestSchema } from '../../src/shared/modelManifest';
+import { loadDataset } from '../../models/dataset';
 import { evaluateDataset } from '../../models/evaluate';
+import { writeFeatureEncoder } from '../../models/featureEncoder';
 import { fusionProbs, mlpProbs } from '../../models/heads';
+import { extractImageFeatures } from '../../models/imageFeatures';
 import { NodePredictor } from '../../models/nodePredictor';
 import { sharedPaths } from '../../models/paths';
 import { readSplit } from '../../models/split';
@@ -18,18 +23,27 @@ import { trainAll } from '../../models/train';
 type Row = Record<string, string>;
 const PER_CLASS = 5;
 
-/** A 35-movie dataset folder in the shared format, with one empty overview, one missing and one corrupt poster. */
-async function tinyDataset(dir: string): Promise<Row[]> {
-  const source = sharedPaths().dataset;
-  const all: Row[] = parse(await readFile(join(source, 'manifest.csv'), 'utf8'), { columns: true });
-  const rows = GENRES.flatMap((g) => all.filter((r) => r.label === g).slice(0, PER_CLASS));
+const sharedRows = async (): Promise<Row[]> => parse(await readFile(join(sharedPaths().dataset, 'manifest.csv'), 'utf8'), { columns: true });
+
+/**
+ * A dataset folder in the shared format (saved with a BOM, as Excel does) from the given shared rows,
+ * with an empty overview, one without any word (a zero-width space), a missing and a corrupt poster.
+ */
+async function datasetFolder(dir: string, rows: Row[]): Promise<Row[]> {
   await mkdir(join(dir, 'posters'), { recursive: true });
-  for (const row of rows) await copyFile(join(source, row.poster), join(dir, row.poster));
+  for (const row of rows) await copyFile(join(sharedPaths().dataset, row.poster), join(dir, row.poster));
   rows[0].overview = '';
   await rm(join(dir, rows[1].poster));
   await writeFile(join(dir, rows[2].poster), 'not a jpeg');
-  await writeFile(join(dir, 'manifest.csv'), stringify(rows, { header: true }));
+  rows[rows.length - 1].overview = '\u200b';
+  await writeFile(join(dir, 'manifest.csv'), `\ufeff${stringify(rows, { header: true })}`);
   return rows;
+}
+
+/** The shared dataset's first `count` movies of each genre, after skipping `from`. */
+async function perGenre(from: number, count: number): Promise<Row[]> {
+  const all = await sharedRows();
+  return GENRES.flatMap((g) => all.filter((r) => r.label === g).slice(from, from + count));
 }
 
 describe('training pipeline on a tiny dataset', () => {
@@ -40,12 +54,12 @@ describe('training pipeline on a tiny dataset', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'genre-train-'));
-    rows = await tinyDataset(join(dir, 'data'));
+    rows = await datasetFolder(join(dir, 'data'), await perGenre(0, PER_CLASS));
     trained = await trainAll({ data: join(dir, 'data'), out: out(), cache: join(dir, 'cache'), epochs: 2, seed: 3, evaluate: true, progress: false, log: () => {} });
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('writes a valid manifest with the test-split evaluation', async () => {
+  it('writes a valid manifest with the test-split evaluation, and nothing the web page publishes', async () => {
     const manifest = modelManifestSchema.parse(JSON.parse(await readFile(join(out(), 'manifest.json'), 'utf8')));
     expect(manifest.version).toBe(trained.manifest.version);
     expect(manifest.evaluation).toMatchObject({ split: 'test' });
@@ -54,25 +68,62 @@ describe('training pipeline on a tiny dataset', () => {
       expect(Object.keys(report[head])).toEqual(expect.arrayContaining(['accuracy', 'balancedAccuracy', 'macroF1', 'perClass', 'confusion', 'bySource']));
     }
     expect(await readFile(join(out(), 'confusion.svg'), 'utf8')).toMatch(/^<svg/);
+    // Evaluating loads the models read-only; examples.json is written by models:publish alone.
+    expect(existsSync(join(out(), 'examples.json'))).toBe(false);
   });
 
   it('counts the rows it cannot use instead of dropping them silently', () => {
     const { data } = trained.run;
     expect(data.movies).toBe(GENRES.length * PER_CLASS);
-    expect(data.emptyOverview).toEqual([Number(rows[0].tmdb_id)]);
+    expect(data.emptyOverview).toEqual([Number(rows[0].tmdb_id), Number(rows[rows.length - 1].tmdb_id)]);
     expect(data.posterProblems.map((p) => [p.tmdbId, p.reason])).toEqual([
       [Number(rows[1].tmdb_id), 'missing'],
       [Number(rows[2].tmdb_id), 'undecodable'],
     ]);
   });
 
-  it('evaluates every row of a folder that is not the training dataset', async () => {
-    const report = await evaluateDataset(join(dir, 'data'), { artifactsDir: out(), trainingData: '/elsewhere' });
-    expect(report.rows).toBe('all');
-    expect(report.movies).toBe(GENRES.length * PER_CLASS);
-    expect(report.skipped).toEqual({ emptyOverview: 1, missingPoster: 1, undecodablePoster: 1 });
-    expect(report.text.count).toBe(report.movies - 1);
-    expect(report.fusion.count).toBe(report.movies - 3);
+  it('evaluates only movies the models never trained or early-stopped on, in any folder', async () => {
+    const split = await readSplit(join(out(), 'split.json'));
+    const onTraining = await evaluateDataset(join(dir, 'data'), { artifactsDir: out() });
+    expect(onTraining).toMatchObject({ rows: 'test split', movies: split.test.length, seenInTraining: split.train.length + split.validation.length });
+
+    // Another folder: 14 new movies, plus one each from the train, validation and test split.
+    const byId = new Map(rows.map((r) => [Number(r.tmdb_id), r]));
+    const seen = [split.train[0], split.validation[0], split.test[0]].map((id) => ({ ...byId.get(id)! }));
+    const fresh = await perGenre(PER_CLASS, 2);
+    const other = await datasetFolder(join(dir, 'other'), [...fresh.slice(0, 3), ...seen, ...fresh.slice(3)]);
+    const report = await evaluateDataset(join(dir, 'other'), { artifactsDir: out() });
+    expect(report).toMatchObject({ rows: 'unseen', movies: other.length - 2, seenInTraining: 2 });
+    expect(report.skipped).toEqual({ emptyOverview: 2, missingPoster: 1, undecodablePoster: 1 });
+    expect(report.text.count).toBe(report.movies - 2);
+    expect(report.image.count).toBe(report.movies - 2);
+    expect(report.fusion.count).toBe(report.movies - 4);
+  });
+
+  it('reads a feature cache that an interrupted run left with half a record', async () => {
+    const cacheDir = join(dir, 'cache');
+    const [file] = (await readdir(cacheDir)).filter((f) => f.startsWith('image-features-'));
+    const whole = await readFile(join(cacheDir, file));
+    await appendFile(join(cacheDir, file), whole.subarray(0, 1000));
+    // The corrupt poster's movie gets its real poster, so this run appends one record after the repair.
+    const repaired = Number(rows[2].tmdb_id);
+    const movies = (await loadDataset(join(dir, 'data'))).map((m) => (m.tmdbId === repaired ? { ...m, posterPath: join(sharedPaths().dataset, rows[2].poster) } : m));
+    const options = { modelPath: await writeFeatureEncoder(), params: MOBILENET_IMAGE_PARAMS, cacheDir };
+    const first = await extractImageFeatures(movies, options);
+    expect([first.cached, first.problems.length]).toEqual([movies.length - 2, 1]);
+    const second = await extractImageFeatures(movies, options);
+    expect([second.cached, second.problems.length]).toEqual([movies.length - 1, 1]);
+    expect(second.byId.get(repaired)).toEqual(first.byId.get(repaired));
+    expect((await readFile(join(cacheDir, file))).length).toBe(whole.length + 32 + 1280 * 4);
+  });
+
+  it('says which part is missing when no movie has a poster', async () => {
+    const noPosters = join(dir, 'no-posters');
+    await mkdir(noPosters);
+    await copyFile(join(dir, 'data', 'manifest.csv'), join(noPosters, 'manifest.csv'));
+    await expect(trainAll({ data: noPosters, out: join(dir, 'no-posters-out'), cache: join(dir, 'cache'), epochs: 1, seed: 3, evaluate: false, progress: false, log: () => {} })).rejects.toThrow(
+      `${noPosters}: no movie in the train split with a poster`,
+    );
   });
 
   it('ONNX models give the tfjs probabilities (1e-4)', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCli, UsageError } from '../../models/tmdb/cliOptions';
+import { UsageError } from '../../models/cli';
+import { parseCli } from '../../models/tmdb/cliOptions';
 
 const KEY = { TMDB_API_KEY: '0123456789abcdef0123456789abcdef' };
 

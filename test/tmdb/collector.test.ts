@@ -59,6 +59,7 @@ function troubledMovies(): FakeMovie[] {
   y2010[4].poster_path = '/broken.jpg';
   y2010[5].poster_path = '/gone.jpg';
   y2010[6].overview = 'A plot, with commas,\nquotes "like this" and a line break.';
+  y2010[7].overview = 'A line break\nand nothing else to quote';
   y2011[0].genre_ids = [18, 35];
   // TMDB's popularity order shifts while paging: the same movie can come back on a later page.
   y2011.push({ ...y2011[2], popularity: 0 });
@@ -115,6 +116,8 @@ describe('collectTmdb', () => {
     expect(text.split('\r\n')[1]).toBe(
       '100,,Movie 100,2010,"Plot of movie 100, in which ""things"" happen.",Action|Documentary,Action,posters/100.jpg,tmdb_api,tmdb_api',
     );
+    // Quoted as Python's csv writer quotes it (a lone \n too), so Python's reader sees one row.
+    expect(text).toContain('\r\n107,,Movie 107,2010,"A line break\nand nothing else to quote",');
     const rows = await manifestRows();
     expect(rows.map((r) => Number(r.tmdb_id))).toEqual([100, 106, 107, 108, 109, 110, 111, ...Array.from({ length: 6 }, (_, i) => 200 + i)]);
     const byId = new Map(rows.map((r) => [r.tmdb_id, r]));
