@@ -22,7 +22,7 @@ export async function readManifest(artifactsDir = ARTIFACTS_DIR): Promise<ModelM
 /**
  * The model and tokenizer files the manifest names, with the local file each comes from: trained
  * artifacts from the artifacts folder, the tokenizer from ../shared (never copied), and the image encoder
- * derived from ../shared into a gitignored folder. Reads only: what a predictor loads.
+ * derived from ../shared into a gitignored folder (rewritten only when it changed). What a predictor loads.
  */
 export async function modelFileObjects(artifactsDir = ARTIFACTS_DIR): Promise<ModelObject[]> {
   const manifest = await readManifest(artifactsDir);

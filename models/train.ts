@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MOBILENET_IMAGE_PARAMS } from '../src/shared/imageTensor';
@@ -172,6 +172,9 @@ export async function trainAll(args: TrainArgs) {
     test = { fusion: summary(report.fusion), text: summary(report.text), image: summary(report.image) };
     manifest.evaluation = { split: 'test', movies: report.movies, ...test, imageBySource: report.image.bySource };
     await saveManifest(args.out, manifest);
+  } else {
+    // A report from an earlier run into the same folder describes other models.
+    await Promise.all(['evaluation.json', 'confusion.svg'].map((f) => rm(join(args.out, f), { force: true })));
   }
 
   const run = {

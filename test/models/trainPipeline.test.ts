@@ -170,6 +170,15 @@ describe('training pipeline on a tiny dataset', () => {
     expect(again.manifest.models).toEqual(trained.manifest.models);
   });
 
+  it('removes an earlier report from a folder it trains into without evaluating', async () => {
+    const rerun = join(dir, 'rerun');
+    await mkdir(rerun);
+    await Promise.all(['evaluation.json', 'confusion.svg'].map((f) => copyFile(join(out(), f), join(rerun, f))));
+    await trainAll({ data: join(dir, 'data'), out: rerun, cache: join(dir, 'cache'), epochs: 1, seed: 4, evaluate: false, progress: false, log: () => {} });
+    expect(existsSync(join(rerun, 'manifest.json'))).toBe(true);
+    expect(['evaluation.json', 'confusion.svg'].filter((f) => existsSync(join(rerun, f)))).toEqual([]);
+  });
+
   it('writes a split keyed by tmdb_id', async () => {
     const split = await readSplit(join(out(), 'split.json'));
     expect(split.train.length + split.validation.length + split.test.length).toBe(GENRES.length * PER_CLASS);
