@@ -1,5 +1,6 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { imageSize } from 'image-size';
 import * as jpeg from 'jpeg-js';
 import { decodeImage } from '../../src/shared/imageDecode';
 import { resizeRgb } from '../../src/shared/imageResize';
@@ -20,6 +21,12 @@ export class PosterStore {
     const dir = join(outDir, 'posters');
     await mkdir(dir, { recursive: true });
     await removeStaleTempFiles(dir);
+    // Resuming reuses the posters on disk, so a different height would leave the folder with two sizes.
+    const earlier = (await readdir(dir)).find((name) => name.endsWith('.jpg'));
+    if (earlier) {
+      const found = imageSize(await readFile(join(dir, earlier))).height;
+      if (found !== height) throw new Error(`the posters in ${dir} are ${found} px high: resume with --poster-height ${found}, or choose another --out`);
+    }
     await initNodeImageDecoders();
     return new PosterStore(dir, height);
   }

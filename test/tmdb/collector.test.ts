@@ -145,6 +145,12 @@ describe('collectTmdb', () => {
     expect(summary.newRows).toBe(10);
     const poster = jpeg.decode(await readFile(join(dir, 'posters', '1.jpg')));
     expect([poster.width, poster.height]).toEqual([64, 96]);
+    // Resuming at another height would mix two poster sizes in one dataset.
+    const before = fake.requests.length;
+    await expect(collectTmdb(options(fake, { toYear: 2010, pages: 3 }))).rejects.toThrow(
+      `the posters in ${join(dir, 'posters')} are 96 px high: resume with --poster-height 96, or choose another --out`,
+    );
+    expect(fake.requests.length).toBe(before);
   });
 
   it('waits out a 429 for its Retry-After before asking again', async () => {
