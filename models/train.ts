@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     },
   });
   const secondaryGenres = Number(values['secondary-genres']);
-  if (!(values['secondary-genres'].trim() !== '' && secondaryGenres >= 0 && secondaryGenres <= 1)) {
+  if (values['secondary-genres'].trim() === '' || !(secondaryGenres >= 0 && secondaryGenres <= 1)) {
     throw new UsageError(`--secondary-genres must be a number from 0 to 1, got "${values['secondary-genres']}"`);
   }
   const { run } = await trainAll({

@@ -17,7 +17,8 @@ export function posterFromBase64(text: string): Uint8Array {
   if (payload.length === 0 || payload.length % 4 !== 0 || !BASE64.test(payload)) {
     throw new ApiError(400, 'invalid_base64', 'poster is not valid base64');
   }
-  if ((payload.length / 4) * 3 - (payload.length - payload.replace(/=+$/, '').length) > LIMITS.posterMaxBytes) throw tooLarge();
+  const padding = payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0;
+  if ((payload.length / 4) * 3 - padding > LIMITS.posterMaxBytes) throw tooLarge();
   return Uint8Array.from(atob(payload), (c) => c.charCodeAt(0));
 }
 
