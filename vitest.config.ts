@@ -1,5 +1,9 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { sharedPaths } from './models/paths';
+
+// Both projects' setups read ../shared: fail here with its one-line message, before vitest looks for tests.
+sharedPaths();
 
 export default defineConfig({
   test: {

@@ -115,20 +115,30 @@ export async function extractImageFeatures(movies: Movie[], options: ImageFeatur
       }
       return ok;
     };
-    // Decode the next batch in JS while onnxruntime runs the current one on its own threads.
-    let next = decodeBatch(todo.slice(0, BATCH));
-    for (let start = 0; start < todo.length; start += BATCH) {
-      const ready = await next;
-      const running = ready.length > 0 ? encoder.run(ready.map((r) => r.tensor)) : Promise.resolve([]);
-      next = decodeBatch(todo.slice(start + BATCH, start + 2 * BATCH));
-      const vecs = await running;
-      const items = ready.map((r, i) => ({ posterSha: r.posterSha, vec: vecs[i] }));
-      await cache.append(items);
-      ready.forEach((r, i) => byId.set(r.tmdbId, vecs[i]));
-      bar?.increment(Math.min(BATCH, todo.length - start));
+    // Decode the next batch in JS while onnxruntime runs the current one on its own threads. The batch
+    // is awaited (and its error thrown) one round later: mark it observed now, or a failure while the
+    // encoder runs would be an unhandled rejection that kills the process.
+    const prefetch = (items: typeof todo) => {
+      const decoding = decodeBatch(items);
+      decoding.catch(() => undefined);
+      return decoding;
+    };
+    let next = prefetch(todo.slice(0, BATCH));
+    try {
+      for (let start = 0; start < todo.length; start += BATCH) {
+        const ready = await next;
+        const running = ready.length > 0 ? encoder.run(ready.map((r) => r.tensor)) : Promise.resolve([]);
+        next = prefetch(todo.slice(start + BATCH, start + 2 * BATCH));
+        const vecs = await running;
+        const items = ready.map((r, i) => ({ posterSha: r.posterSha, vec: vecs[i] }));
+        await cache.append(items);
+        ready.forEach((r, i) => byId.set(r.tmdbId, vecs[i]));
+        bar?.increment(Math.min(BATCH, todo.length - start));
+      }
+    } finally {
+      bar?.stop();
+      await encoder.release();
     }
-    bar?.stop();
-    await encoder.release();
   }
   return { byId, problems, cached };
 }

@@ -15,6 +15,7 @@ import { writeFeatureEncoder } from '../../models/featureEncoder';
 import { fusionProbs, mlpProbs } from '../../models/heads';
 import { extractImageFeatures } from '../../models/imageFeatures';
 import { NodePredictor } from '../../models/nodePredictor';
+import { onnx } from '../../models/onnxExport';
 import { sharedPaths } from '../../models/paths';
 import { readSplit } from '../../models/split';
 import { loadTokenizer, textVectors } from '../../models/textModel';
@@ -115,6 +116,23 @@ describe('training pipeline on a tiny dataset', () => {
     expect([second.cached, second.problems.length]).toEqual([movies.length - 1, 1]);
     expect(second.byId.get(repaired)).toEqual(first.byId.get(repaired));
     expect((await readFile(join(cacheDir, file))).length).toBe(whole.length + 32 + 1280 * 4);
+  });
+
+  it('keeps the batches already encoded when the encoder fails mid-run, and reports its error', async () => {
+    // The served encoder with its batch dimension fixed at 8: it runs full batches and fails on the last, shorter one.
+    const model = onnx.ModelProto.decode(await readFile(await writeFeatureEncoder()));
+    model.graph!.input![0].type!.tensorType!.shape!.dim![0] = { dimValue: 8 };
+    const modelPath = join(dir, 'batch8.onnx');
+    await writeFile(modelPath, onnx.ModelProto.encode(model).finish());
+    // Without the corrupt poster, so every batch but the last is full.
+    const movies = (await loadDataset(join(dir, 'data'))).filter((m) => m.tmdbId !== Number(rows[2].tmdb_id));
+    const encodable = movies.length - 1; // the missing poster
+    const cacheDir = join(dir, 'cache-batch8');
+    const options = { modelPath, params: MOBILENET_IMAGE_PARAMS, cacheDir };
+    await expect(extractImageFeatures(movies, options)).rejects.toThrow(/dimension/i);
+    const [file] = await readdir(cacheDir);
+    const kept = Math.floor(encodable / 8) * 8;
+    expect((await readFile(join(cacheDir, file))).length).toBe(kept * (32 + 1280 * 4));
   });
 
   it('says which part is missing when no movie has a poster', async () => {
