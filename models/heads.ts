@@ -14,10 +14,10 @@ async function release(layers: DenseVars[]): Promise<Dense[]> {
   return data;
 }
 
-/** Probabilities of an MLP head over feature vectors (tfjs reference of the exported head). */
-export function mlpProbs(layers: Dense[], x: Float32Array[]): Float32Array[] {
+/** Probabilities (or log-probabilities) of an MLP head over feature vectors (tfjs reference of the exported head). */
+export function mlpProbs(layers: Dense[], x: Float32Array[], log = false): Float32Array[] {
   const vars = layers.map(denseVars);
-  const out = batchedProbs(x.length, 512, (s, e) => mlpLogits(vars, matrix(x.slice(s, e))));
+  const out = batchedProbs(x.length, 512, (s, e) => mlpLogits(vars, matrix(x.slice(s, e))), log);
   tf.dispose(layerVars(vars));
   return out;
 }
@@ -54,9 +54,9 @@ export interface FusionInputs {
   labels: number[];
 }
 
-/** Log-probabilities of an MLP head, the fusion head's inputs. */
+/** Log-probabilities of an MLP head, the fusion head's inputs (LogSoftmax in the exported graph). */
 export function mlpLogProbs(layers: Dense[], x: Float32Array[]): Float32Array[] {
-  return mlpProbs(layers, x).map((p) => p.map(Math.log));
+  return mlpProbs(layers, x, true);
 }
 
 /**

@@ -108,12 +108,16 @@ export function train(problem: TrainProblem, options: TrainOptions): TrainResult
   return { bestEpoch, epochsRun: history.length, history };
 }
 
-/** Run `fn` over rows in chunks inside tf.tidy, collecting one probability row per input row. */
-export function batchedProbs(count: number, chunk: number, fn: (start: number, end: number) => tf.Tensor2D): Float32Array[] {
+/**
+ * Run `fn` (logits) over rows in chunks inside tf.tidy, collecting one row of probabilities per input
+ * row, or of log-probabilities with `log`: computed as log-softmax, as the exported graphs do, so a
+ * probability that underflows to 0 gives a finite value rather than -Infinity.
+ */
+export function batchedProbs(count: number, chunk: number, fn: (start: number, end: number) => tf.Tensor2D, log = false): Float32Array[] {
   const out: Float32Array[] = [];
   for (let start = 0; start < count; start += chunk) {
     const end = Math.min(count, start + chunk);
-    const probs = tf.tidy(() => tf.softmax(fn(start, end)));
+    const probs = tf.tidy(() => (log ? tf.logSoftmax(fn(start, end)) : tf.softmax(fn(start, end))));
     const data = probs.dataSync() as Float32Array;
     probs.dispose();
     for (let i = 0; i < end - start; i++) out.push(data.slice(i * GENRES.length, (i + 1) * GENRES.length));
