@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { ImageInputError } from '../src/shared/imageDecode';
+import { ImageInputError } from '../src/shared/imageError';
 import { confusionSvg } from './confusionSvg';
 import { loadDataset, type Movie } from './dataset';
 import { argmax, computeMetrics, type Metrics } from './metrics';

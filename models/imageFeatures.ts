@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { ImageInputError } from '../src/shared/imageDecode';
+import { ImageInputError } from '../src/shared/imageError';
 import type { ImageParams } from '../src/shared/imageTensor';
 import { SESSION_OPTIONS } from '../src/shared/sessionOptions';
 import type { Movie } from './dataset';
@@ -37,7 +37,7 @@ export interface ImageFeatureOptions {
 const BATCH = 8;
 
 /** The shared preprocessing code: features computed before an edit to it must not be reused. */
-const PREPROCESSING_SOURCES = ['imageDecode.ts', 'imageResize.ts', 'imageTensor.ts'].map((f) => join(PROJECT_ROOT, 'src', 'shared', f));
+const PREPROCESSING_SOURCES = ['imageDecode.ts', 'pngGuard.ts', 'imageResize.ts', 'imageTensor.ts'].map((f) => join(PROJECT_ROOT, 'src', 'shared', f));
 
 /**
  * The cache is keyed by the encoder's sha256, its session options (they change the float results in the

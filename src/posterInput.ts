@@ -19,7 +19,9 @@ export function posterFromBase64(text: string): Uint8Array {
   }
   const padding = payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0;
   if ((payload.length / 4) * 3 - padding > LIMITS.posterMaxBytes) throw tooLarge();
-  return Uint8Array.from(atob(payload), (c) => c.charCodeAt(0));
+  // Buffer (nodejs_compat) decodes natively; atob + Uint8Array.from costs ~50 ms per 500 KB in a callback a byte.
+  const bytes = Buffer.from(payload, 'base64');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 export function allowedHosts(setting: string | undefined): string[] {

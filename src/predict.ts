@@ -3,7 +3,8 @@ import { POSTER_DECODE_LIMITS } from './limits';
 import { withModels, type LoadedModels, type ModelEnv } from './modelStore';
 import { ort } from './ortRuntime';
 import webpWasm from '@jsquash/webp/codec/dec/webp_dec.wasm';
-import { decodeImage, ImageInputError, setWebpDecoderModule, type RgbaImage } from './shared/imageDecode';
+import { decodeImage, setWebpDecoderModule, type RgbaImage } from './shared/imageDecode';
+import { ImageInputError } from './shared/imageError';
 import { imageToTensor } from './shared/imageTensor';
 import { GENRES, type Genre } from './shared/labels';
 

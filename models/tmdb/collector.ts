@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { ImageInputError } from '../../src/shared/imageDecode';
+import { ImageInputError } from '../../src/shared/imageError';
 import { GENRES, labelFromGenres, type Genre } from '../../src/shared/labels';
 import {
   fetchDiscoverPage,

@@ -15,6 +15,9 @@ const route = createRoute({
   security: [{ bearer: [] }],
   request: {
     body: {
+      description:
+        'multipart/form-data: a `plot` field and/or a `poster` file. application/json: `plot` and/or `poster` (base64) or `posterUrl`. ' +
+        'application/x-www-form-urlencoded is accepted too, for a plot alone (it cannot carry a file).',
       content: {
         'multipart/form-data': { schema: predictFormBody },
         'application/json': { schema: predictJsonBody },
@@ -64,8 +67,11 @@ predictRoute.use(
   }),
 );
 
+/** The test @hono/zod-openapi uses to pick the JSON validator; a multipart boundary may well contain "json". */
+const JSON_MEDIA_TYPE = /^application\/([a-z-.]+\+)?json/i;
+
 predictRoute.openapi(route, async (c) => {
-  const isJson = (c.req.header('content-type') ?? '').toLowerCase().includes('json');
+  const isJson = JSON_MEDIA_TYPE.test(c.req.header('content-type') ?? '');
   let plot: string | undefined;
   let poster: Uint8Array | undefined;
   if (isJson) {

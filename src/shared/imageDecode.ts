@@ -3,6 +3,8 @@ import * as jpeg from 'jpeg-js';
 import { decode as decodePng, convertIndexedToRgb } from 'fast-png';
 import bmp from 'bmp-js';
 import decodeWebp, { init as initWebp } from '@jsquash/webp/decode.js';
+import { ImageInputError } from './imageError';
+import { guardPng } from './pngGuard';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'bmp';
 export const SUPPORTED_FORMATS: readonly ImageFormat[] = ['jpeg', 'png', 'webp', 'bmp'];
@@ -12,19 +14,6 @@ export interface RgbaImage {
   width: number;
   height: number;
   data: Uint8Array;
-}
-
-export type ImageErrorCode = 'unsupported_image' | 'image_too_large' | 'invalid_image';
-
-/** Bad image input: callers map it to a 4xx, never a 500. */
-export class ImageInputError extends Error {
-  constructor(
-    readonly code: ImageErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ImageInputError';
-  }
 }
 
 export interface DecodeLimits {
@@ -102,7 +91,7 @@ function unpackGrey(data: Uint8Array, width: number, height: number, depth: numb
 }
 
 function rgbaFromPng(bytes: Uint8Array): RgbaImage {
-  const png = decodePng(bytes);
+  const png = decodePng(guardPng(bytes));
   const { width, height } = png;
   const packed = !png.palette && png.depth < 8;
   const src = png.palette ? convertIndexedToRgb(png) : packed ? unpackGrey(png.data as Uint8Array, width, height, png.depth) : png.data;
@@ -171,6 +160,7 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFA
   try {
     img = await decodeFormat(format, bytes, limits);
   } catch (err) {
+    if (err instanceof ImageInputError) throw err;
     // jpeg-js counts what it allocates; its full-resolution coefficient buffers make large JPEGs costly.
     if (String(err).includes('maxMemoryUsageInMB')) {
       throw new ImageInputError('image_too_large', `poster is ${width}x${height}: too large a JPEG to decode within ${limits.maxJpegMemoryMB} MB; send a smaller image`);

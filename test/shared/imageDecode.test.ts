@@ -1,9 +1,9 @@
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { POSTER_DECODE_LIMITS as WORKER_LIMITS } from '../../src/limits';
 import { decodeImage, DEFAULT_DECODE_LIMITS } from '../../src/shared/imageDecode';
 import { resizeRgb } from '../../src/shared/imageResize';
-import { gradient, pngClaiming, toJpeg } from '../support/imageFixtures';
+import { gradient, ihdr, interlacedPng, pngClaiming, pngFile, pngInflatingTo, toJpeg, toPng } from '../support/imageFixtures';
 
 /** A greyscale PNG (colour type 0) at 1, 2 or 4 bits a pixel, from one grey level (0..2^depth-1) per pixel. */
 function greyPng(levels: number[][], depth: number): Uint8Array {
@@ -17,20 +17,7 @@ function greyPng(levels: number[][], depth: number): Uint8Array {
       raw[y * (rowBytes + 1) + 1 + (bit >> 3)] |= v << (8 - depth - (bit & 7));
     }),
   );
-  const chunk = (type: string, data: Uint8Array) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([depth, 0, 0, 0, 0], 8);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
+  return pngFile([['IHDR', ihdr(width, height, depth, 0)], ['IDAT', deflateSync(raw)], ['IEND', new Uint8Array(0)]]);
 }
 
 describe('shared image decoding', () => {
@@ -44,6 +31,33 @@ describe('shared image decoding', () => {
     expect(Array.from({ length: 33 }, (_, p) => [img.data[p * 4], img.data[p * 4 + 1], img.data[p * 4 + 2], img.data[p * 4 + 3]])).toEqual(
       grey.map((g) => [g, g, g, 255]),
     );
+  });
+
+  it('refuses a PNG whose image data inflates far beyond its header, without inflating all of it', async () => {
+    // 10 x 10 RGBA is 410 bytes of scanlines; this IDAT inflates to 64 MiB (fast-png alone decoded it).
+    const bomb = pngInflatingTo(10, 10, 64 << 20);
+    expect(bomb.length).toBeLessThan(100_000);
+    await expect(decodeImage(bomb, WORKER_LIMITS)).rejects.toMatchObject({ code: 'invalid_image', message: expect.stringContaining('inflates') });
+  });
+
+  it('decodes a PNG with a huge compressed colour profile, ignoring the profile', async () => {
+    const [w, h] = [6, 5];
+    const plain = toPng(gradient(w, h), w, h);
+    const iccp = Buffer.concat([Buffer.from('bomb\0\0', 'latin1'), deflateSync(new Uint8Array(64 << 20))]);
+    // The profile goes right after IHDR (8-byte signature + 25-byte IHDR chunk), where the spec puts it.
+    const withProfile = Buffer.concat([plain.subarray(0, 33), pngFile([['iCCP', iccp]]).subarray(8), plain.subarray(33)]);
+    expect((await decodeImage(new Uint8Array(withProfile), WORKER_LIMITS)).data).toEqual((await decodeImage(plain)).data);
+  });
+
+  it.each([
+    [1, 1],
+    [5, 3],
+    [37, 23],
+  ])('decodes an Adam7-interlaced %ix%i PNG to the same pixels as a plain one', async (w, h) => {
+    const pixels = gradient(w, h);
+    const img = await decodeImage(interlacedPng(pixels, w, h), WORKER_LIMITS);
+    expect([img.width, img.height]).toEqual([w, h]);
+    expect(img.data).toEqual(pixels);
   });
 
   it('refuses a thin image by its longest side before decoding it', async () => {

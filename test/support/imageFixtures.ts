@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { crc32, deflateSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import * as jpeg from 'jpeg-js';
 import { encode as encodePng } from 'fast-png';
@@ -39,3 +40,47 @@ export function pngClaiming(width: number, height = width): Uint8Array {
   view.setUint32(20, height);
   return png;
 }
+
+/** A PNG file from its chunks (type, data), with lengths and CRCs filled in. */
+export function pngFile(chunks: [type: string, data: Uint8Array][]): Uint8Array {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const parts = chunks.map(([type, data]) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  });
+  return new Uint8Array(Buffer.concat([signature, ...parts]));
+}
+
+/** An IHDR chunk's data: colour type 0 grey, 2 RGB, 6 RGBA; interlace 1 is Adam7. */
+export function ihdr(width: number, height: number, depth: number, colourType: number, interlace = 0): Uint8Array {
+  const data = Buffer.alloc(13);
+  data.writeUInt32BE(width, 0);
+  data.writeUInt32BE(height, 4);
+  data.set([depth, colourType, 0, 0, interlace], 8);
+  return data;
+}
+
+/**
+ * An 8-bit RGBA image as an Adam7-interlaced PNG (no npm encoder writes one): the seven passes of the
+ * PNG specification, each a sub-image of unfiltered rows. fast-png reading it back checks the layout.
+ */
+export function interlacedPng(rgba: Uint8Array, width: number, height: number): Uint8Array {
+  const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+  const rows: number[] = [];
+  for (const [x0, y0, dx, dy] of passes) {
+    if (x0 >= width) continue;
+    for (let y = y0; y < height; y += dy) {
+      rows.push(0);
+      for (let x = x0; x < width; x += dx) rows.push(...rgba.subarray((y * width + x) * 4, (y * width + x) * 4 + 4));
+    }
+  }
+  return pngFile([['IHDR', ihdr(width, height, 8, 6, 1)], ['IDAT', deflateSync(Uint8Array.from(rows))], ['IEND', new Uint8Array(0)]]);
+}
+
+/** A `width` x `height` RGBA PNG whose image data inflates to `bytes` zero bytes: a bomb the header does not show. */
+export const pngInflatingTo = (width: number, height: number, bytes: number) =>
+  pngFile([['IHDR', ihdr(width, height, 8, 6)], ['IDAT', deflateSync(new Uint8Array(bytes))], ['IEND', new Uint8Array(0)]]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { modelObjects } from '../../models/modelFiles';
 import { sharedPaths } from '../../models/paths';
-import { gradient, pngClaiming, toJpeg, toPng, toWebp } from './imageFixtures';
+import { gradient, pngClaiming, pngInflatingTo, toJpeg, toPng, toWebp } from './imageFixtures';
 import { referenceCases } from './referenceCases';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -51,6 +51,7 @@ export default async function setup(project: TestProject) {
     truncatedJpeg: b64(jpeg.slice(0, jpeg.length >> 1)),
     bomb: b64(pngClaiming(20_000)),
     thin: b64(pngClaiming(8, 100_000)),
+    inflationBomb: b64(pngInflatingTo(100, 100, 64 << 20)),
     gif: b64(new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00;')),
     text: b64(new TextEncoder().encode('definitely not an image')),
   };

@@ -26,6 +26,7 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     ['empty poster file', () => postForm({ poster: new Uint8Array(0) }), 400, 'invalid_image'],
     ['decompression bomb (20000 x 20000 header)', () => postForm({ poster: fixture('bomb') }), 413, 'image_too_large'],
     ['thin poster within the pixel cap (8 x 100000 header)', () => postForm({ poster: fixture('thin') }), 413, 'image_too_large'],
+    ['PNG whose image data inflates to 64 MiB behind a 100 x 100 header', () => postForm({ poster: fixture('inflationBomb') }), 400, 'invalid_image'],
     ['unknown multipart field', () => {
       const form = new FormData();
       form.set('plot', 'A heist goes wrong.');

@@ -41,6 +41,14 @@ describe('POST /predict ranks all seven genres', () => {
     expect(posterOnly).not.toHaveProperty('plotTokens');
   });
 
+  it('multipart whose boundary contains "json" (as about 1 in 80,000 browser boundaries do)', async () => {
+    const boundary = '----WebKitFormBoundaryJsoNx1y2z3w4q5';
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="plot"\r\n\r\n${PLOT}\r\n--${boundary}--\r\n`;
+    const res = await call('/predict', { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    expect(res.status).toBe(200);
+    expectRanked(await res.json(), ['plot']);
+  });
+
   it('poster only (multipart)', async () => {
     const res = await postForm({ poster: poster() });
     expect(res.status).toBe(200);
@@ -113,8 +121,10 @@ describe('meta routes', () => {
     expect(health.wasmHeapBytes).toBeGreaterThan(0);
   });
 
-  it('GET /openapi.json describes /predict with both content types', async () => {
-    const doc = (await (await call('/openapi.json')).json()) as { paths: Record<string, { post?: { requestBody: { content: object } } }> };
-    expect(Object.keys(doc.paths['/predict'].post!.requestBody.content).sort()).toEqual(['application/json', 'multipart/form-data']);
+  it('GET /openapi.json describes /predict with both content types, and says a plot alone may come URL-encoded', async () => {
+    const doc = (await (await call('/openapi.json')).json()) as { paths: Record<string, { post?: { requestBody: { content: object; description: string } } }> };
+    const body = doc.paths['/predict'].post!.requestBody;
+    expect(Object.keys(body.content).sort()).toEqual(['application/json', 'multipart/form-data']);
+    expect(body.description).toContain('application/x-www-form-urlencoded');
   });
 });

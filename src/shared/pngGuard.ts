@@ -1,0 +1,70 @@
+import { inflateSync } from 'node:zlib';
+import { ImageInputError } from './imageError';
+
+/**
+ * The PNG header's size bounds the pixels but not the compressed data: fast-png inflates every IDAT
+ * byte (and an iCCP profile) without a limit before it reads the rows the header asks for, so a
+ * 260 KB file that says 100x100 can inflate to 256 MB. Hand-written because no PNG decoder on npm
+ * takes an output limit: this walks the chunks, keeps only those the decoder needs, and inflates the
+ * image data once with zlib's `maxOutputLength` (native in Node and in workerd's nodejs_compat), which
+ * stops as soon as it outgrows what the header allows.
+ */
+
+const SIGNATURE_BYTES = 8;
+/** Chunks the pixels depend on; the rest (iCCP, zTXt, iTXt, ...) are dropped before decoding. */
+const KEPT = new Set(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND']);
+/** Room beyond the exact size for encoders that pad the stream; a bomb is many times larger. */
+const SLACK = 65_536;
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Adam7 passes: x start, y start, x step, y step. */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+];
+
+/** Bytes of filtered scanlines (one filter byte a row) that a width x height image inflates to. */
+function scanlineBytes(width: number, height: number, bitsPerPixel: number, interlaced: boolean): number {
+  const size = (w: number, h: number) => (w > 0 && h > 0 ? h * (1 + Math.ceil((w * bitsPerPixel) / 8)) : 0);
+  if (!interlaced) return size(width, height);
+  return ADAM7.reduce((sum, [x0, y0, dx, dy]) => sum + size(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)), 0);
+}
+
+const corrupt = (why: string) => new ImageInputError('invalid_image', `poster png data is corrupt: ${why}`);
+
+/** The PNG with only the chunks decoding needs, after checking its image data inflates within its header's size. */
+export function guardPng(bytes: Uint8Array): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const kept: Uint8Array[] = [bytes.subarray(0, SIGNATURE_BYTES)];
+  const data: Uint8Array[] = [];
+  let limit = -1;
+  for (let at = SIGNATURE_BYTES; at + 8 <= bytes.length; ) {
+    const length = view.getUint32(at);
+    const end = at + 12 + length;
+    if (end > bytes.length) throw corrupt('a chunk runs past the end of the file');
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    if (type === 'IHDR') {
+      const [width, height, depth, colour, interlace] = [view.getUint32(at + 8), view.getUint32(at + 12), bytes[at + 16], bytes[at + 17], bytes[at + 20]];
+      if (!CHANNELS[colour]) throw corrupt(`unknown colour type ${colour}`);
+      limit = scanlineBytes(width, height, CHANNELS[colour] * depth, interlace === 1) + SLACK;
+    }
+    if (type === 'IDAT') data.push(bytes.subarray(at + 8, at + 8 + length));
+    if (KEPT.has(type)) kept.push(bytes.subarray(at, end));
+    at = end;
+    if (type === 'IEND') break;
+  }
+  if (limit < 0) throw corrupt('no IHDR chunk');
+  try {
+    inflateSync(Buffer.concat(data), { maxOutputLength: limit });
+  } catch (err) {
+    const tooLarge = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+    throw corrupt(tooLarge ? 'its image data inflates to more than its width and height allow' : 'its image data does not inflate');
+  }
+  const out = new Uint8Array(kept.reduce((n, c) => n + c.length, 0));
+  kept.reduce((offset, c) => (out.set(c, offset), offset + c.length), 0);
+  return out;
+}
