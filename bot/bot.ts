@@ -1,26 +1,39 @@
-import { Client, Events, MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Events, type ChatInputCommandInteraction } from 'discord.js';
+import { UNKNOWN_COMMAND_MESSAGE } from '../src/discord/genreReply';
 import { commands } from './commands';
 import type { CommandContext } from './commands/command';
 import type { BotConfig } from './config';
 import type { Logger } from './log';
 import { createPredictClient } from './predictClient';
+import { replyPrivately } from './privateReply';
 
 export interface RunningBot {
   client: Client<true>;
-  /** Stops taking interactions, waits (bounded) for those in progress, then closes the gateway. */
+  /**
+   * Answers new interactions with "restarting", waits (bounded) for those in progress, aborts the ones
+   * still running so that each tells its user the same, then closes the gateway.
+   */
   stop(): Promise<void>;
 }
 
-const SHUTDOWN_GRACE_MS = 10_000;
-const FAILED = 'Something went wrong while answering. Please try again.';
-
-async function answerFailure(interaction: ChatInputCommandInteraction): Promise<void> {
-  if (interaction.deferred || interaction.replied) await interaction.editReply({ content: FAILED, embeds: [] });
-  else await interaction.reply({ content: FAILED, flags: MessageFlags.Ephemeral });
+export interface BotOptions {
+  /** How long stop() lets interactions in progress finish before aborting them. */
+  shutdownGraceMs?: number;
 }
 
+const SHUTDOWN_GRACE_MS = 10_000;
+/** How long stop() then waits for the aborted interactions to post their message. */
+const ABORTED_REPLY_MS = 5_000;
+const FAILED = 'Something went wrong while answering. Please try again.';
+const RESTARTING = 'The bot is restarting; please try again in a moment.';
+
+/** Whether every promise settled within `ms` (the timer does not hold the process open). */
+const settledWithin = (work: Promise<unknown>[], ms: number): Promise<boolean> =>
+  Promise.race([Promise.all(work).then(() => true), sleep(ms, false, { ref: false })]);
+
 /** Logs in and resolves once the gateway is READY. */
-export async function startBot(config: BotConfig, log: Logger): Promise<RunningBot> {
+export async function startBot(config: BotConfig, log: Logger, options: BotOptions = {}): Promise<RunningBot> {
   // No intents: slash commands arrive as INTERACTION_CREATE whatever the intents.
   const client = new Client({ intents: [], rest: config.rest });
   const context: CommandContext = {
@@ -29,24 +42,36 @@ export async function startBot(config: BotConfig, log: Logger): Promise<RunningB
     posterUrlHosts: config.posterUrlHosts,
     log,
   };
-  const inFlight = new Set<Promise<void>>();
+  // Each interaction in progress, with the controller that stop() aborts once the grace period is over.
+  const inFlight = new Map<Promise<void>, AbortController>();
   let stopping = false;
 
-  client.on(Events.InteractionCreate, (interaction) => {
-    if (stopping || !interaction.isChatInputCommand()) return;
+  async function answer(interaction: ChatInputCommandInteraction, signal: AbortSignal): Promise<void> {
+    if (stopping) {
+      log.info('interaction refused while shutting down', { command: interaction.commandName, interaction: interaction.id });
+      return replyPrivately(interaction, RESTARTING);
+    }
     const command = commands.get(interaction.commandName);
     if (!command) {
       log.warn('unknown command', { command: interaction.commandName });
-      return;
+      return replyPrivately(interaction, UNKNOWN_COMMAND_MESSAGE);
     }
-    const run = command
-      .execute(interaction, context)
+    await command.execute(interaction, context, signal);
+  }
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (!interaction.isChatInputCommand()) return;
+    const controller = new AbortController();
+    const run = answer(interaction, controller.signal)
       .catch(async (err: unknown) => {
-        log.error('command failed', { command: interaction.commandName, interaction: interaction.id, error: err });
-        await answerFailure(interaction).catch((e: unknown) => log.error('could not report the failure', { interaction: interaction.id, error: e }));
+        // Aborted by stop(): expected, and the user can simply try again once the bot is back.
+        const aborted = controller.signal.aborted;
+        if (aborted) log.warn('interaction aborted at shutdown', { command: interaction.commandName, interaction: interaction.id });
+        else log.error('command failed', { command: interaction.commandName, interaction: interaction.id, error: err });
+        await replyPrivately(interaction, aborted ? RESTARTING : FAILED).catch((e: unknown) => log.error('could not report the failure', { interaction: interaction.id, error: e }));
       })
       .finally(() => inFlight.delete(run));
-    inFlight.add(run);
+    inFlight.set(run, controller);
   });
   client.on(Events.Error, (err) => log.error('discord client error', { error: err }));
   client.on(Events.Warn, (message) => log.warn('discord client warning', { message }));
@@ -68,12 +93,12 @@ export async function startBot(config: BotConfig, log: Logger): Promise<RunningB
     async stop() {
       stopping = true;
       log.info('shutting down', { inFlight: inFlight.size });
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), SHUTDOWN_GRACE_MS)));
-      if ((await Promise.race([Promise.all(inFlight).then(() => 'done' as const), grace])) === 'timeout') {
-        log.warn('interactions still running at shutdown', { inFlight: inFlight.size });
+      if (!(await settledWithin([...inFlight.keys()], options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS))) {
+        log.warn('interactions still running after the grace period; aborting them', { inFlight: inFlight.size });
+        for (const controller of inFlight.values()) controller.abort();
       }
-      clearTimeout(timer);
+      // Also covers the "restarting" answers to interactions that arrived during the grace period.
+      if (!(await settledWithin([...inFlight.keys()], ABORTED_REPLY_MS))) log.warn('interactions still unanswered at shutdown', { inFlight: inFlight.size });
       await client.destroy();
       log.info('stopped');
     },

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
 import { errorResponse, predictResponse } from '../src/schemas';
 import type { Logger } from './log';
@@ -22,11 +23,13 @@ export interface PredictClientOptions {
 
 /**
  * timeout: no answer in time (not retried: a slow Worker is busy, a second wait would only double the user's);
- * unavailable: unreachable, 5xx or an answer of the wrong shape, after the retry; rejected: 4xx for this input.
+ * unavailable: unreachable, 5xx or an answer of the wrong shape, after the retry; rejected: a 4xx the Worker
+ * gives for the input (400, 413, 422); misconfigured: any other 4xx (401 token, 404/405 URL, 415), which
+ * refuses the bot itself, whatever the input.
  */
 export class PredictError extends Error {
   constructor(
-    readonly kind: 'timeout' | 'unavailable' | 'rejected',
+    readonly kind: 'timeout' | 'unavailable' | 'rejected' | 'misconfigured',
     message: string,
     readonly status?: number,
     readonly code?: string,
@@ -37,6 +40,7 @@ export class PredictError extends Error {
 }
 
 const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
+const INPUT_STATUS = new Set([400, 413, 422]);
 const MAX_RETRY_AFTER_MS = 5_000;
 
 function body(input: PredictInput): FormData {
@@ -47,17 +51,21 @@ function body(input: PredictInput): FormData {
   return form;
 }
 
-export type PredictFn = (input: PredictInput) => Promise<Prediction>;
+/** Aborting `signal` stops the request and any retry at once; the call then rejects with the signal's reason. */
+export type PredictFn = (input: PredictInput, signal?: AbortSignal) => Promise<Prediction>;
 
 export function createPredictClient(options: PredictClientOptions, log: Logger): PredictFn {
   const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
 
   /** One attempt: the prediction, or the delay after which a retry makes sense, or a final error. */
-  async function attempt(input: PredictInput): Promise<Prediction | { retryAfterMs: number; error: PredictError }> {
+  async function attempt(input: PredictInput, stop: AbortSignal | undefined): Promise<Prediction | { retryAfterMs: number; error: PredictError }> {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
     let res: Response;
     try {
-      res = await fetch(options.url, { method: 'POST', headers, body: body(input), signal: AbortSignal.timeout(options.timeoutMs) });
+      res = await fetch(options.url, { method: 'POST', headers, body: body(input), signal });
     } catch (err) {
+      stop?.throwIfAborted();
       if ((err as Error).name === 'TimeoutError') throw new PredictError('timeout', `no answer within ${options.timeoutMs} ms`);
       return { retryAfterMs: options.retryDelayMs, error: new PredictError('unavailable', `cannot reach the classifier: ${(err as Error).cause ?? err}`) };
     }
@@ -65,6 +73,7 @@ export function createPredictClient(options: PredictClientOptions, log: Logger):
     try {
       json = await res.json();
     } catch (err) {
+      stop?.throwIfAborted();
       if ((err as Error).name === 'TimeoutError') throw new PredictError('timeout', `no answer within ${options.timeoutMs} ms`);
       json = undefined;
     }
@@ -74,7 +83,11 @@ export function createPredictClient(options: PredictClientOptions, log: Logger):
       throw new PredictError('unavailable', 'the classifier answered with an unexpected body', res.status);
     }
     const error = errorResponse.safeParse(json).data?.error ?? { code: 'http_error', message: `HTTP ${res.status}` };
-    if (res.status < 500 && res.status !== 429) throw new PredictError('rejected', error.message, res.status, error.code);
+    if (INPUT_STATUS.has(res.status)) throw new PredictError('rejected', error.message, res.status, error.code);
+    if (res.status < 500 && res.status !== 429) {
+      log.error('the classifier refuses the bot: a configuration problem, check PREDICT_URL and PREDICT_TOKEN', { status: res.status, code: error.code });
+      throw new PredictError('misconfigured', error.message, res.status, error.code);
+    }
     const failure = new PredictError('unavailable', error.message, res.status, error.code);
     if (!TRANSIENT_STATUS.has(res.status)) throw failure;
     const retryAfterS = Number(res.headers.get('retry-after'));
@@ -82,12 +95,13 @@ export function createPredictClient(options: PredictClientOptions, log: Logger):
     return { retryAfterMs: Math.max(options.retryDelayMs, retryAfterMs), error: failure };
   }
 
-  return async (input) => {
-    const first = await attempt(input);
+  return async (input, signal) => {
+    const first = await attempt(input, signal);
     if (!('retryAfterMs' in first)) return first;
     log.warn('predict failed, retrying once', { error: first.error.message, status: first.error.status, retryInMs: first.retryAfterMs });
-    await new Promise((r) => setTimeout(r, first.retryAfterMs));
-    const second = await attempt(input);
+    // sleep rejects with an AbortError of its own; rethrow the signal's reason, as an aborted fetch does.
+    await sleep(first.retryAfterMs, undefined, { signal }).catch(() => signal?.throwIfAborted());
+    const second = await attempt(input, signal);
     if ('retryAfterMs' in second) throw second.error;
     return second;
   };

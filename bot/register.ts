@@ -10,14 +10,16 @@ import { createLogger } from './log';
 // DISCORD_GUILD_ID does the same as --guild.
 
 if (existsSync('.env')) process.loadEnvFile('.env');
-const { values } = parseArgs({ options: { guild: { type: 'string' } } });
 
 let config;
 try {
+  const { values } = parseArgs({ options: { guild: { type: 'string' } } });
   config = loadRegisterConfig({ ...process.env, ...(values.guild ? { DISCORD_GUILD_ID: values.guild } : {}) });
 } catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  process.stderr.write(`${err.message}\n`);
+  // Bad flags (node:util parseArgs: ERR_PARSE_ARGS_* codes) and bad settings alike: a message, exit 2.
+  const badFlag = String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+  if (!badFlag && !(err instanceof ConfigError)) throw err;
+  process.stderr.write(`${(err as Error).message}${badFlag ? ' Usage: npm run bot:register [-- --guild <id>]' : ''}\n`);
   process.exit(2);
 }
 

@@ -15,5 +15,6 @@ export interface CommandContext {
 /** One module per command, as in the discord.js guide: its registration data and its handler. */
 export interface BotCommand {
   data: RESTPostAPIChatInputApplicationCommandsJSONBody;
-  execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
+  /** `signal` aborts when the bot stops before this interaction is done; the handler then rejects promptly. */
+  execute(interaction: ChatInputCommandInteraction, context: CommandContext, signal: AbortSignal): Promise<void>;
 }

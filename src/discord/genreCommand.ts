@@ -71,6 +71,8 @@ export type GenreProblem =
   | { kind: 'poster_download'; detail: string }
   | { kind: 'predict_rejected'; detail: string }
   | { kind: 'predict_unavailable' }
+  /** The classifier refused the bot itself (URL, token): nothing the user can change. */
+  | { kind: 'predict_misconfigured' }
   | { kind: 'predict_timeout'; seconds: number };
 
 /** The /genre options from a raw interaction payload (HTTP interactions mode). */

@@ -45,6 +45,9 @@ export function genreEmbed(scores: GenreScores, options: { posterUrl?: string } 
 
 const USAGE = 'Use `/genre plot:<what happens>` and/or `/genre poster:<image>`.';
 
+/** The answer to any command other than /genre (a stale registration), in both modes. */
+export const UNKNOWN_COMMAND_MESSAGE = 'This app only knows `/genre`.';
+
 /** What the user reads when a /genre invocation cannot be answered. */
 export function problemMessage(problem: GenreProblem): string {
   switch (problem.kind) {
@@ -57,13 +60,15 @@ export function problemMessage(problem: GenreProblem): string {
     case 'poster_too_large':
       return `That poster is ${mib(problem.size)}; the limit is ${mib(GENRE_LIMITS.posterMaxBytes)}. Attach a smaller image.`;
     case 'poster_too_many_pixels':
-      return `That poster is ${problem.width}×${problem.height} pixels; the limit is ${GENRE_LIMITS.posterMaxPixels.toLocaleString('en-US')} pixels and ${GENRE_LIMITS.posterMaxSide} a side (1000×1500 fits). Attach a smaller image.`;
+      return `That poster is ${problem.width}×${problem.height} pixels; the limit is ${GENRE_LIMITS.posterMaxPixels.toLocaleString('en-US')} pixels and ${GENRE_LIMITS.posterMaxSide} a side (web-size posters such as 780×1170 fit). Attach a smaller image.`;
     case 'poster_download':
       return `I could not download the poster (${problem.detail}). Try attaching it again.`;
     case 'predict_rejected':
       return `The classifier refused this input: ${problem.detail}`;
     case 'predict_unavailable':
       return 'The genre classifier is unavailable right now. Please try again in a minute.';
+    case 'predict_misconfigured':
+      return 'The bot cannot reach the genre classifier because of a configuration problem on our side. Please try again later.';
     case 'predict_timeout':
       return `The genre classifier did not answer within ${problem.seconds} s. Please try again in a minute.`;
   }

@@ -1,8 +1,10 @@
 import type {
   APIChatInputApplicationCommandInteraction,
+  APIEmbed,
   APIInteraction,
   APIInteractionResponse,
   RESTPatchAPIWebhookWithTokenMessageJSONBody,
+  RESTPostAPIWebhookWithTokenJSONBody,
 } from 'discord-api-types/v10';
 import { verifyKey } from 'discord-interactions';
 import { Hono } from 'hono';
@@ -11,12 +13,12 @@ import type { AppEnv, Env } from '../env';
 import { posterFromUrl } from '../posterInput';
 import { predict } from '../predict';
 import { checkGenreRequest, genreCommand, genreRequestFromData, type PosterAttachment } from './genreCommand';
-import { genreEmbed, problemFromApiError, problemMessage } from './genreReply';
+import { genreEmbed, problemFromApiError, problemMessage, UNKNOWN_COMMAND_MESSAGE } from './genreReply';
 
 /** Signed requests older (or newer) than this are refused, so a captured request cannot be replayed later. */
 export const SIGNATURE_MAX_AGE_S = 5 * 60;
 const DEFAULT_DISCORD_API = 'https://discord.com/api/v10';
-/** Longest Discord rate-limit wait honoured before the one retry of the follow-up edit. */
+/** Longest Discord rate-limit wait honoured before the one retry of a webhook call. */
 const MAX_RATE_LIMIT_WAIT_MS = 5_000;
 
 const log = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) =>
@@ -30,35 +32,51 @@ async function verified(body: string, signature: string | undefined, timestamp: 
 
 const ephemeral = (content: string): APIInteractionResponse => ({ type: 4 /* ChannelMessageWithSource */, data: { content, flags: 64 /* Ephemeral */ } });
 
-/** PATCH the deferred response; on a 429 wait as Discord asks (bounded) and try once more. */
-async function editOriginal(env: Env, interaction: APIInteraction, message: RESTPatchAPIWebhookWithTokenMessageJSONBody): Promise<void> {
-  const url = `${env.DISCORD_API_BASE ?? DEFAULT_DISCORD_API}/webhooks/${interaction.application_id}/${interaction.token}/messages/@original`;
-  const send = () => fetch(url, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) });
-  let res = await send();
+type WebhookBody = RESTPatchAPIWebhookWithTokenMessageJSONBody | RESTPostAPIWebhookWithTokenJSONBody;
+type GenreAnswer = { embeds: APIEmbed[] } | { content: string };
+
+/** One call to the interaction's webhook; on a 429 wait as Discord asks (bounded) and try once more. Whether it succeeded. */
+async function callWebhook(env: Env, interaction: APIInteraction, method: 'PATCH' | 'DELETE' | 'POST', path: string, body?: WebhookBody): Promise<boolean> {
+  const url = `${env.DISCORD_API_BASE ?? DEFAULT_DISCORD_API}/webhooks/${interaction.application_id}/${interaction.token}${path}`;
+  const init: RequestInit = body ? { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : { method };
+  let res = await fetch(url, init);
   if (res.status === 429) {
     const retryAfterS = Number(((await res.json().catch(() => ({}))) as { retry_after?: number }).retry_after ?? res.headers.get('retry-after') ?? 1);
     await new Promise((r) => setTimeout(r, Math.min(retryAfterS * 1000, MAX_RATE_LIMIT_WAIT_MS)));
-    res = await send();
+    res = await fetch(url, init);
   }
-  // The URL holds the interaction token, so only the status is logged.
-  if (!res.ok) log('error', 'discord edit failed', { interaction: interaction.id, status: res.status });
+  // The URL holds the interaction token, so only the method and status are logged.
+  if (!res.ok) log('error', 'discord webhook call failed', { interaction: interaction.id, method, status: res.status });
   await res.body?.cancel();
+  return res.ok;
+}
+
+/**
+ * The embed replaces the deferred response. A failure goes to the caller only: the public deferral is
+ * deleted and an ephemeral follow-up sent (a follow-up while the deferral shows would take its place, public).
+ */
+async function answerDeferred(env: Env, interaction: APIInteraction, answer: GenreAnswer): Promise<void> {
+  if ('embeds' in answer) {
+    await callWebhook(env, interaction, 'PATCH', '/messages/@original', answer);
+    return;
+  }
+  if (await callWebhook(env, interaction, 'DELETE', '/messages/@original')) await callWebhook(env, interaction, 'POST', '', { ...answer, flags: 64 /* Ephemeral */ });
 }
 
 async function completeGenre(env: Env, interaction: APIChatInputApplicationCommandInteraction, input: { plot?: string; poster?: PosterAttachment }): Promise<void> {
   const started = Date.now();
-  let message: RESTPatchAPIWebhookWithTokenMessageJSONBody;
+  let answer: GenreAnswer;
   try {
     const poster = input.poster && (await posterFromUrl(input.poster.url, env.POSTER_URL_HOSTS));
     const prediction = await predict(env, { plot: input.plot, poster });
-    message = { embeds: [genreEmbed(prediction, { posterUrl: input.poster?.url })] };
+    answer = { embeds: [genreEmbed(prediction, { posterUrl: input.poster?.url })] };
     log('info', 'genre answered', { interaction: interaction.id, top: prediction.top.genre, ms: Date.now() - started });
   } catch (err) {
     if (!(err instanceof ApiError)) log('error', 'genre failed', { interaction: interaction.id, error: String(err) });
     else log('warn', 'genre refused', { interaction: interaction.id, status: err.status, code: err.code });
-    message = { content: problemMessage(err instanceof ApiError ? problemFromApiError(err) : { kind: 'predict_unavailable' }) };
+    answer = { content: problemMessage(err instanceof ApiError ? problemFromApiError(err) : { kind: 'predict_unavailable' }) };
   }
-  await editOriginal(env, interaction, message).catch((err: unknown) => log('error', 'discord edit failed', { interaction: interaction.id, error: String(err) }));
+  await answerDeferred(env, interaction, answer).catch((err: unknown) => log('error', 'discord webhook call failed', { interaction: interaction.id, error: String(err) }));
 }
 
 /** Discord HTTP interactions (serverless mode): PING, and /genre deferred then completed in waitUntil. */
@@ -74,7 +92,7 @@ interactionsRoute.post('/interactions', async (c) => {
   const interaction = JSON.parse(body) as APIInteraction;
   if (interaction.type === 1 /* Ping */) return c.json({ type: 1 /* Pong */ } satisfies APIInteractionResponse);
   if (interaction.type !== 2 /* ApplicationCommand */ || interaction.data.type !== 1 /* ChatInput */ || interaction.data.name !== genreCommand.name) {
-    return c.json(ephemeral('This app only knows `/genre`.'));
+    return c.json(ephemeral(UNKNOWN_COMMAND_MESSAGE));
   }
   const checked = checkGenreRequest(genreRequestFromData(interaction.data));
   if (!checked.ok) return c.json(ephemeral(problemMessage(checked.problem)));

@@ -75,6 +75,13 @@ describe('npm run bot', () => {
 });
 
 describe('npm run bot:register', () => {
+  it('answers an unknown flag with a one-line usage error and exit code 2', async () => {
+    const register = run('register.ts', discordEnv(), ['--gild', '600000000000000001']);
+    expect(await register.exited).toBe(2);
+    expect(register.stderr().trim().split('\n')).toEqual([expect.stringMatching(/^Unknown option '--gild'.* Usage: npm run bot:register \[-- --guild <id>\]$/)]);
+    expect(register.stdout()).toBe('');
+  });
+
   it.each([
     ['globally', [], `/applications/${'100000000000000001'}/commands`],
     ['in one guild with --guild', ['--guild', '600000000000000001'], `/applications/${'100000000000000001'}/guilds/600000000000000001/commands`],

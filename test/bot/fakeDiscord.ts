@@ -54,7 +54,8 @@ const message = (applicationId: string, botUserId: string, body: Record<string, 
 /**
  * The part of Discord that a discord.js 14 bot and the Worker's /interactions route use: gateway
  * (HELLO, IDENTIFY -> READY, heartbeats, dispatch) over WebSocket, and the REST routes for command
- * registration, interaction callbacks and editing the original response. See runtime-facts.md.
+ * registration, interaction callbacks, editing or deleting the original response, and follow-ups.
+ * See runtime-facts.md.
  */
 export async function startFakeDiscord(options: { applicationId?: string; botUserId?: string } = {}): Promise<FakeDiscord> {
   const applicationId = options.applicationId ?? '100000000000000001';
@@ -117,6 +118,9 @@ export async function startFakeDiscord(options: { applicationId?: string; botUse
     if (req.method === 'PATCH' && /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(path)) {
       return reply(200, message(applicationId, botUserId, body as Record<string, unknown>));
     }
+    if (req.method === 'DELETE' && /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(path)) return reply(204);
+    // A follow-up message (discord.js adds ?wait=true and gets the message back).
+    if (req.method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/.test(path)) return reply(200, message(applicationId, botUserId, body as Record<string, unknown>));
     reply(404, { message: `fake Discord has no route ${req.method} ${path}`, code: 0 });
   }
 

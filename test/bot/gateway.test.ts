@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startBot, type RunningBot } from '../../bot/bot';
+import { startBot, type BotOptions, type RunningBot } from '../../bot/bot';
 import { loadBotConfig } from '../../bot/config';
 import { createLogger } from '../../bot/log';
 import { freePort } from '../support/ports';
@@ -30,7 +30,7 @@ interface TestBot {
   logs: string[];
 }
 
-async function startTestBot(predictUrl: string, env: Record<string, string> = {}): Promise<TestBot> {
+async function startTestBot(predictUrl: string, env: Record<string, string> = {}, options: BotOptions = {}): Promise<TestBot> {
   const config = loadBotConfig({
     DISCORD_TOKEN: TOKEN,
     DISCORD_APPLICATION_ID: discord.applicationId,
@@ -41,7 +41,7 @@ async function startTestBot(predictUrl: string, env: Record<string, string> = {}
     ...env,
   });
   const logs: string[] = [];
-  const bot = await startBot(config, createLogger({ secrets: [config.token], write: (l) => logs.push(l) }));
+  const bot = await startBot(config, createLogger({ secrets: [config.token], write: (l) => logs.push(l) }), options);
   return { bot, logs };
 }
 
@@ -64,16 +64,36 @@ const poster = (file: 'poster.jpg' | 'poster.png' | 'fake.png', extra: Partial<P
   ...extra,
 });
 
-/** Dispatches /genre and returns the interaction callback and, for a deferred one, the edit of @original. */
-async function invoke(options: { plot?: string; poster?: PosterOption }) {
+const RESTARTING = 'The bot is restarting; please try again in a moment.';
+
+/**
+ * Dispatches /genre (or `name`) and returns the interaction callback and, for a deferred one, the edit
+ * of @original, or the private answer to a failure: @original deleted, then an ephemeral follow-up.
+ */
+async function invoke(options: { plot?: string; poster?: PosterOption }, name = 'genre') {
   const interaction = genreInteraction(discord.applicationId, options);
+  interaction.data.name = name;
   const sent = Date.now();
   discord.dispatchInteraction(interaction);
   const callback = await discord.waitForCall((c) => c.method === 'POST' && c.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
-  const edit = () =>
-    discord.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${discord.applicationId}/${interaction.token}/messages/@original` && c.status === 200);
-  return { interaction, callback, callbackMs: callback.at - sent, edit };
+  const webhook = `/webhooks/${discord.applicationId}/${interaction.token}`;
+  const edit = () => discord.waitForCall((c) => c.method === 'PATCH' && c.path === `${webhook}/messages/@original` && c.status === 200);
+  const followUp = async () => {
+    const deleted = await discord.waitForCall((c) => c.method === 'DELETE' && c.path === `${webhook}/messages/@original`);
+    const sentPrivately = await discord.waitForCall((c) => c.method === 'POST' && c.path === webhook);
+    expect(discord.calls.indexOf(deleted)).toBeLessThan(discord.calls.indexOf(sentPrivately));
+    expect(sentPrivately.body).toMatchObject({ flags: 64 });
+    expect(discord.calls.some((c) => c.method === 'PATCH' && c.path.startsWith(webhook))).toBe(false);
+    return sentPrivately;
+  };
+  return { interaction, callback, callbackMs: callback.at - sent, edit, followUp };
 }
+
+/** A server that takes requests and never answers. */
+const silentServer = () =>
+  listen(() => {
+    // never answers
+  });
 
 const embedOf = (edit: RecordedCall) => (edit.body as { embeds: APIEmbed[] }).embeds[0];
 const contentOf = (edit: RecordedCall) => (edit.body as { content: string }).content;
@@ -131,20 +151,29 @@ describe('/genre through the gateway with the real Worker', () => {
     });
   });
 
-  it('checks the downloaded bytes too: an attachment labelled PNG that is text is refused after the defer', async () => {
+  it('checks the downloaded bytes too: an attachment labelled PNG that is text is refused after the defer, privately', async () => {
     await withBot(`${worker.url}/predict`, {}, async () => {
-      const { callback, edit } = await invoke({ poster: poster('fake.png') });
+      const { callback, followUp } = await invoke({ poster: poster('fake.png') });
       expect(callback.body).toMatchObject({ type: 5 });
-      expect(contentOf(await edit())).toContain('`fake.png` is not a poster I can read');
+      expect(contentOf(await followUp())).toContain('`fake.png` is not a poster I can read');
+    });
+  });
+
+  it('tells only the caller when the Worker refuses the input after the defer: the deferral is deleted, the error sent as an ephemeral follow-up', async () => {
+    await withBot(`${worker.url}/predict`, {}, async () => {
+      // Control characters pass the pre-defer checks; the Worker finds no word in them (400 invalid_plot).
+      const { callback, followUp } = await invoke({ plot: '\u0007\u0007\u0007' });
+      expect(callback.body).toMatchObject({ type: 5 });
+      expect(contentOf(await followUp())).toMatch(/^The classifier refused this input: /);
     });
   });
 
   it('tells the user when /predict is down, retries once, and keeps serving', async () => {
     const downUrl = `http://127.0.0.1:${await freePort()}/predict`;
     await withBot(downUrl, {}, async ({ logs }) => {
-      const { callback, edit } = await invoke({ plot: PLOTS.horror });
+      const { callback, followUp } = await invoke({ plot: PLOTS.horror });
       expect(callback.body).toMatchObject({ type: 5 });
-      expect(contentOf(await edit())).toBe('The genre classifier is unavailable right now. Please try again in a minute.');
+      expect(contentOf(await followUp())).toBe('The genre classifier is unavailable right now. Please try again in a minute.');
       expect(logs.filter((l) => JSON.parse(l).msg === 'predict failed, retrying once')).toHaveLength(1);
       // Still up: the next invocation is answered.
       const next = await invoke({});
@@ -153,16 +182,14 @@ describe('/genre through the gateway with the real Worker', () => {
   });
 
   it('gives up on a slow /predict after the configured timeout', async () => {
-    const slow = await listen(() => {
-      // never answers
-    });
+    const slow = await silentServer();
     try {
       await withBot(`${slow.url}/predict`, { PREDICT_TIMEOUT_MS: '400' }, async () => {
-        const { callback, edit } = await invoke({ plot: PLOTS.comedy });
+        const { callback, followUp } = await invoke({ plot: PLOTS.comedy });
         expect(callback.body).toMatchObject({ type: 5 });
-        const edited = await edit();
-        expect(contentOf(edited)).toBe('The genre classifier did not answer within 1 s. Please try again in a minute.');
-        expect(edited.at - callback.at).toBeLessThan(2_000);
+        const answered = await followUp();
+        expect(contentOf(answered)).toBe('The genre classifier did not answer within 1 s. Please try again in a minute.');
+        expect(answered.at - callback.at).toBeLessThan(2_000);
       });
     } finally {
       await slow.close();
@@ -230,6 +257,74 @@ describe('/genre through the gateway with the real Worker', () => {
       expect(JSON.parse(logs.find((l) => l.includes('shutting down'))!)).toMatchObject({ inFlight: 1 });
     } finally {
       await delayed.close();
+    }
+  });
+
+  it('answers an unknown command ephemerally, as the HTTP endpoint does', async () => {
+    await withBot(`${worker.url}/predict`, {}, async () => {
+      const { callback } = await invoke({ plot: PLOTS.horror }, 'oldgenre');
+      expect(callback.body).toEqual({ type: 4, data: expect.objectContaining({ content: 'This app only knows `/genre`.', flags: 64 }) });
+    });
+  });
+
+  it('reports a /predict that refuses the bot itself (PREDICT_URL without /predict: 405) as misconfiguration, logged as an error', async () => {
+    await withBot(`${worker.url}/`, {}, async ({ logs }) => {
+      const { followUp } = await invoke({ plot: PLOTS.horror });
+      const content = contentOf(await followUp());
+      expect(content).toBe('The bot cannot reach the genre classifier because of a configuration problem on our side. Please try again later.');
+      expect(content).not.toContain('refused this input');
+      const error = logs.map((l) => JSON.parse(l)).find((l) => l.level === 'error');
+      expect(error).toMatchObject({ status: 405, code: 'method_not_allowed' });
+      expect(error.msg).toContain('configuration problem');
+    });
+  });
+
+  it('aborts an interaction still running when the grace period ends, and tells the user the bot is restarting', async () => {
+    const slow = await silentServer();
+    const { bot, logs } = await startTestBot(`${slow.url}/predict`, { PREDICT_TIMEOUT_MS: '30000' }, { shutdownGraceMs: 300 });
+    try {
+      const { callback, followUp } = await invoke({ plot: PLOTS.horror });
+      expect(callback.body).toMatchObject({ type: 5 });
+      const started = Date.now();
+      await bot.stop();
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(contentOf(await followUp())).toBe(RESTARTING);
+      expect(logs.map((l) => JSON.parse(l).msg)).toEqual(expect.arrayContaining(['interaction aborted at shutdown', 'stopped']));
+      expect(logs.some((l) => JSON.parse(l).msg === 'command failed')).toBe(false);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('stops waiting for a poster download at shutdown instead of letting it run to its 5 s timeout', async () => {
+    const slow = await silentServer();
+    const { bot } = await startTestBot(`${worker.url}/predict`, {}, { shutdownGraceMs: 300 });
+    try {
+      const { callback, followUp } = await invoke({ poster: { url: `${slow.url}/attachments/poster.jpg`, filename: 'poster.jpg', contentType: 'image/jpeg' } });
+      expect(callback.body).toMatchObject({ type: 5 });
+      const started = Date.now();
+      await bot.stop();
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(contentOf(await followUp())).toBe(RESTARTING);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('answers an interaction arriving while it stops with an ephemeral "restarting" instead of dropping it', async () => {
+    const slow = await silentServer();
+    const { bot } = await startTestBot(`${slow.url}/predict`, { PREDICT_TIMEOUT_MS: '30000' }, { shutdownGraceMs: 1_500 });
+    try {
+      const first = await invoke({ plot: PLOTS.horror });
+      expect(first.callback.body).toMatchObject({ type: 5 });
+      const stopped = bot.stop();
+      const late = genreInteraction(discord.applicationId, { plot: PLOTS.comedy });
+      discord.dispatchInteraction(late);
+      const callback = await discord.waitForCall((c) => c.method === 'POST' && c.path === `/interactions/${late.id}/${late.token}/callback`, 1_000);
+      expect(callback.body).toEqual({ type: 4, data: expect.objectContaining({ content: RESTARTING, flags: 64 }) });
+      await stopped;
+    } finally {
+      await slow.close();
     }
   });
 });

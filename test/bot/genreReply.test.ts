@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkGenreRequest, genreCommand, genreRequestFromData } from '../../src/discord/genreCommand';
 import { genreEmbed, probabilityBar, problemFromApiError, problemMessage } from '../../src/discord/genreReply';
+import { POSTER_DECODE_LIMITS } from '../../src/limits';
+import { decodeImage } from '../../src/shared/imageDecode';
+import { gradient, toJpeg } from '../support/imageFixtures';
 import { genreInteraction } from './support';
 
 const scores = {
@@ -38,6 +41,14 @@ describe('genre reply formatter', () => {
     expect(problemFromApiError({ status: 422, code: 'poster_url_failed', message: 'posterUrl answered HTTP 404' })).toEqual({ kind: 'poster_download', detail: 'posterUrl answered HTTP 404' });
     expect(problemMessage({ kind: 'predict_rejected', detail: 'plot contains no words' })).toBe('The classifier refused this input: plot contains no words');
     expect(problemMessage({ kind: 'plot_too_long', length: 5001 })).toBe('That plot has 5001 characters; the limit is 5000. Shorten it and try again.');
+  });
+
+  it('names, in the pixel-limit message, a poster size that the Worker decodes even as a 4:4:4 JPEG', async () => {
+    const message = problemMessage({ kind: 'poster_too_many_pixels', width: 3024, height: 4032 });
+    const [, width, height] = /such as (\d+)×(\d+) fit/.exec(message)!.map(Number);
+    // jpeg-js encodes 4:4:4, the costliest layout to decode; 1000×1500 is refused by the JPEG memory limit.
+    expect(await decodeImage(toJpeg(gradient(width, height), width, height), POSTER_DECODE_LIMITS)).toMatchObject({ width, height });
+    await expect(decodeImage(toJpeg(gradient(1000, 1500), 1000, 1500), POSTER_DECODE_LIMITS)).rejects.toMatchObject({ code: 'image_too_large' });
   });
 });
 

@@ -95,11 +95,16 @@ describe('/genre over HTTP interactions', () => {
     }
   });
 
-  it('edits in a clear message when the poster turns out not to be an image', async () => {
+  it('tells only the caller when the poster turns out not to be an image: the deferral is deleted, the error sent as an ephemeral follow-up', async () => {
     const interaction = genreInteraction(discord.applicationId, { poster: { url: `${posters.url}/attachments/fake.png`, filename: 'fake.png', contentType: 'image/png' } });
     expect(await (await postSigned(interaction)).json()).toEqual({ type: 5 });
-    const edit = await editOf(interaction.token);
-    expect((edit.body as { content: string }).content).toMatch(/^The classifier refused this input: poster is not a supported image/);
+    const webhook = `/webhooks/${discord.applicationId}/${interaction.token}`;
+    const followUp = await discord.waitForCall((c) => c.method === 'POST' && c.path === webhook);
+    const deleted = discord.calls.find((c) => c.method === 'DELETE' && c.path === `${webhook}/messages/@original`);
+    expect(deleted?.status).toBe(204);
+    expect(discord.calls.indexOf(deleted!)).toBeLessThan(discord.calls.indexOf(followUp));
+    expect(followUp.body).toMatchObject({ flags: 64, content: expect.stringMatching(/^The classifier refused this input: poster is not a supported image/) });
+    expect(discord.calls.some((c) => c.method === 'PATCH' && c.path.startsWith(webhook))).toBe(false);
   });
 
   it('waits out a Discord rate limit on the follow-up edit', async () => {

@@ -82,4 +82,41 @@ describe('predict client', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(seen).toHaveLength(1);
   });
+
+  it.each([401, 403, 404, 405, 415])('reports a %i as misconfiguration, not retried and logged as an error', async (status) => {
+    const { predict, seen, logs } = await scripted([{ status, body: { error: { code: 'some_code', message: 'refused' } } }]);
+    expect(await failure(predict({ plot: 'x' }))).toMatchObject({ kind: 'misconfigured', status });
+    expect(seen).toHaveLength(1);
+    expect(logs.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'error', status, code: 'some_code', msg: expect.stringContaining('configuration problem') })]);
+  });
+
+  it.each([400, 413, 422])('keeps a %i as a refusal of this input', async (status) => {
+    const { predict, logs } = await scripted([{ status, body: { error: { code: 'image_too_large', message: 'too big' } } }]);
+    expect(await failure(predict({ plot: 'x' }))).toMatchObject({ kind: 'rejected', status });
+    expect(logs).toEqual([]);
+  });
+
+  it('stops a pending request at once when aborted, without retrying', async () => {
+    const { predict, seen } = await scripted(['hang']);
+    const controller = new AbortController();
+    const pending = failure(predict({ plot: 'x' }, controller.signal));
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const reason = new Error('stopping');
+    controller.abort(reason);
+    expect(await pending).toBe(reason);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('skips the retry when aborted during the wait before it', async () => {
+    const { predict, seen } = await scripted([{ status: 503, headers: { 'retry-after': '5' } }]);
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = failure(predict({ plot: 'x' }, controller.signal));
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const reason = new Error('stopping');
+    controller.abort(reason);
+    expect(await pending).toBe(reason);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(seen).toHaveLength(1);
+  });
 });
