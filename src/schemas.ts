@@ -4,6 +4,8 @@ import { GENRES } from './shared/labels';
 
 const plot = z
   .string()
+  // Multipart sends every line break as CRLF: count a break as one character, as the user's text box does.
+  .overwrite((s) => s.replace(/\r\n?/g, '\n'))
   .trim()
   .min(1, 'plot is empty')
   .max(LIMITS.plotMaxChars, `plot is longer than ${LIMITS.plotMaxChars} characters`)

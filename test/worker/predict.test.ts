@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { LIMITS } from '../../src/limits';
 import { GENRES } from '../../src/shared/labels';
 import type { Prediction } from '../../src/predict';
 import { call, fromB64, postForm, postJson, putModels, testEnv } from './helpers';
@@ -14,6 +15,14 @@ function expectRanked(p: Prediction, modalities: string[]) {
   expect(p.modelVersion).toBe(JSON.parse(atob(inject('models')['manifest.json'])).version);
   for (const k of ['loadMs', 'decodeMs', 'encodeMs', 'classifyMs', 'totalMs'] as const) expect(p.timings[k]).toBeGreaterThanOrEqual(0);
 }
+
+/** A multipart body written out as a browser writes it (FormData in workerd neither picks the boundary nor turns LF into CRLF). */
+const postRawMultipart = (plot: string, boundary = '----WebKitFormBoundary7MA4YWxkTrZu0gW') =>
+  call('/predict', {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body: `--${boundary}\r\nContent-Disposition: form-data; name="plot"\r\n\r\n${plot}\r\n--${boundary}--\r\n`,
+  });
 
 beforeAll(() => putModels());
 
@@ -42,9 +51,16 @@ describe('POST /predict ranks all seven genres', () => {
   });
 
   it('multipart whose boundary contains "json" (as about 1 in 80,000 browser boundaries do)', async () => {
-    const boundary = '----WebKitFormBoundaryJsoNx1y2z3w4q5';
-    const body = `--${boundary}\r\nContent-Disposition: form-data; name="plot"\r\n\r\n${PLOT}\r\n--${boundary}--\r\n`;
-    const res = await call('/predict', { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    const res = await postRawMultipart(PLOT, '----WebKitFormBoundaryJsoNx1y2z3w4q5');
+    expect(res.status).toBe(200);
+    expectRanked(await res.json(), ['plot']);
+  });
+
+  it('a plot at the length limit with line breaks, sent as a browser sends multipart (each break as CRLF)', async () => {
+    const line = `${'x'.repeat(49)}\n`;
+    const plot = line.repeat(LIMITS.plotMaxChars / line.length);
+    expect(plot.length).toBe(LIMITS.plotMaxChars);
+    const res = await postRawMultipart(plot.replaceAll('\n', '\r\n'));
     expect(res.status).toBe(200);
     expectRanked(await res.json(), ['plot']);
   });
