@@ -37,7 +37,7 @@ export interface ImageFeatureOptions {
 const BATCH = 8;
 
 /** The shared preprocessing code: features computed before an edit to it must not be reused. */
-const PREPROCESSING_SOURCES = ['imageDecode.ts', 'pngGuard.ts', 'imageResize.ts', 'imageTensor.ts'].map((f) => join(PROJECT_ROOT, 'src', 'shared', f));
+const PREPROCESSING_SOURCES = ['imageDecode.ts', 'imageOrientation.ts', 'pngGuard.ts', 'imageResize.ts', 'imageTensor.ts'].map((f) => join(PROJECT_ROOT, 'src', 'shared', f));
 
 /**
  * The cache is keyed by the encoder's sha256, its session options (they change the float results in the

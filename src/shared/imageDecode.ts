@@ -4,6 +4,7 @@ import { decode as decodePng, convertIndexedToRgb } from 'fast-png';
 import bmp from 'bmp-js';
 import decodeWebp, { init as initWebp } from '@jsquash/webp/decode.js';
 import { ImageInputError } from './imageError';
+import { applyOrientation } from './imageOrientation';
 import { guardPng } from './pngGuard';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'bmp';
@@ -44,8 +45,8 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
-/** Width and height from the header alone (the decompression-bomb check). */
-export function probeImage(bytes: Uint8Array): { format: ImageFormat; width: number; height: number } {
+/** Width and height from the header alone (the decompression-bomb check), and a JPEG's EXIF orientation. */
+export function probeImage(bytes: Uint8Array): { format: ImageFormat; width: number; height: number; orientation?: number } {
   const format = sniffFormat(bytes);
   if (!format) {
     throw new ImageInputError('unsupported_image', `poster is not a supported image; send one of: ${SUPPORTED_FORMATS.join(', ')}`);
@@ -56,9 +57,9 @@ export function probeImage(bytes: Uint8Array): { format: ImageFormat; width: num
   } catch {
     throw new ImageInputError('invalid_image', `poster looks like ${format} but its header cannot be read`);
   }
-  const { width, height } = size;
+  const { width, height, orientation } = size;
   if (!width || !height) throw new ImageInputError('invalid_image', `poster ${format} header has no dimensions`);
-  return { format, width, height };
+  return { format, width, height, orientation };
 }
 
 let webpModule: WebAssembly.Module | undefined;
@@ -145,9 +146,9 @@ async function decodeFormat(format: ImageFormat, bytes: Uint8Array, limits: Deco
   }
 }
 
-/** Decode JPEG, PNG, WebP or BMP bytes to RGBA, refusing oversized images before decoding them. */
+/** Decode JPEG, PNG, WebP or BMP bytes to upright RGBA, refusing oversized images before decoding them. */
 export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<RgbaImage> {
-  const { format, width, height } = probeImage(bytes);
+  const { format, width, height, orientation } = probeImage(bytes);
   if (overPixelLimits(width, height, limits)) {
     throw new ImageInputError(
       'image_too_large',
@@ -170,5 +171,5 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFA
   if (img.width !== width || img.height !== height || img.data.length < width * height * 4) {
     throw new ImageInputError('invalid_image', `poster ${format} data does not match its header`);
   }
-  return img;
+  return orientation ? applyOrientation(img, orientation) : img;
 }

@@ -60,6 +60,29 @@ describe('shared image decoding', () => {
     expect(img.data).toEqual(pixels);
   });
 
+  // Six 16x16 blocks stored as [[a, b, c], [d, e, f]], and how each EXIF orientation displays them
+  // (the tag's meaning, written out from the EXIF specification's figures).
+  const upright: Record<number, string[][]> = {
+    1: [['a', 'b', 'c'], ['d', 'e', 'f']],
+    2: [['c', 'b', 'a'], ['f', 'e', 'd']],
+    3: [['f', 'e', 'd'], ['c', 'b', 'a']],
+    4: [['d', 'e', 'f'], ['a', 'b', 'c']],
+    5: [['a', 'd'], ['b', 'e'], ['c', 'f']],
+    6: [['d', 'a'], ['e', 'b'], ['f', 'c']],
+    7: [['f', 'c'], ['e', 'b'], ['d', 'a']],
+    8: [['c', 'f'], ['b', 'e'], ['a', 'd']],
+  };
+  it.each(Object.entries(upright))('turns a JPEG with EXIF orientation %s upright, as a browser shows it', async (orientation, blocks) => {
+    const colours: Record<string, number[]> = { a: [230, 30, 30], b: [30, 230, 30], c: [30, 30, 230], d: [230, 230, 30], e: [30, 230, 230], f: [230, 30, 230] };
+    const stored = [['a', 'b', 'c'], ['d', 'e', 'f']];
+    const rgba = new Uint8Array(48 * 32 * 4);
+    for (let p = 0; p < 48 * 32; p++) rgba.set([...colours[stored[Math.floor(p / 48 / 16)][Math.floor((p % 48) / 16)]], 255], p * 4);
+    const img = await decodeImage(toJpeg(rgba, 48, 32, Number(orientation)));
+    expect([img.width, img.height]).toEqual([blocks[0].length * 16, blocks.length * 16]);
+    const centre = (bx: number, by: number) => Array.from(img.data.subarray(((by * 16 + 8) * img.width + bx * 16 + 8) * 4, ((by * 16 + 8) * img.width + bx * 16 + 8) * 4 + 3));
+    blocks.forEach((row, by) => row.forEach((name, bx) => centre(bx, by).forEach((v, k) => expect(Math.abs(v - colours[name][k])).toBeLessThan(12))));
+  });
+
   it('refuses a thin image by its longest side before decoding it', async () => {
     const thin = pngClaiming(8, 100_000); // 0.8 MP: within the pixel cap
     await expect(decodeImage(thin, WORKER_LIMITS)).rejects.toMatchObject({ code: 'image_too_large', message: expect.stringContaining('a side') });

@@ -20,8 +20,20 @@ export function gradient(width: number, height: number): Uint8Array {
   return data;
 }
 
-export const toJpeg = (rgba: Uint8Array, width: number, height: number) =>
-  new Uint8Array(jpeg.encode({ data: rgba, width, height }, 85).data);
+/** A JPEG, optionally tagged with an EXIF orientation (1-8) as cameras and phones write it. */
+export const toJpeg = (rgba: Uint8Array, width: number, height: number, orientation?: number) =>
+  new Uint8Array(jpeg.encode({ data: rgba, width, height, exifBuffer: orientation ? exifOrientation(orientation) : undefined } as jpeg.RawImageData<Uint8Array>, 85).data);
+
+/** An APP1 payload: "Exif", a big-endian TIFF header and one IFD entry, 0x0112 Orientation (SHORT). */
+function exifOrientation(orientation: number): Uint8Array {
+  return Uint8Array.from([
+    ...Buffer.from('Exif\0\0', 'latin1'),
+    ...[0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08], // "MM", 42, IFD0 at offset 8
+    ...[0x00, 0x01], // one entry
+    ...[0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, orientation, 0x00, 0x00],
+    ...[0x00, 0x00, 0x00, 0x00], // no next IFD
+  ]);
+}
 
 export const toPng = (rgba: Uint8Array, width: number, height: number) =>
   encodePng({ data: rgba, width, height, channels: 4, depth: 8 });
