@@ -56,8 +56,23 @@ let previewUrl = '';
 /** The example that filled the form, until the user edits it. */
 /** @type {Example | null} */
 let currentExample = null;
+/** The running classify; also the busy flag. */
 /** @type {AbortController | null} */
 let inFlight = null;
+/** The example whose poster is downloading; a newer click, Classify, Clear or an edit abandons it. */
+/** @type {AbortController | null} */
+let exampleLoad = null;
+
+function cancelExample() {
+  exampleLoad?.abort();
+  exampleLoad = null;
+}
+
+/** The user changed the form: it no longer holds an example, and a slow example must not overwrite it. */
+function formEdited() {
+  currentExample = null;
+  cancelExample();
+}
 
 // ---------------------------------------------------------------- plot
 
@@ -67,7 +82,7 @@ function updateCount() {
   plotCount.classList.toggle('over', n > PLOT_MAX);
 }
 plotInput.addEventListener('input', () => {
-  currentExample = null;
+  formEdited();
   updateCount();
 });
 plotInput.addEventListener('keydown', (e) => {
@@ -156,11 +171,11 @@ const posterLabel = (file, scaledTo) => `${file.name || 'pasted image'} (${forma
 const formatBytes = (n) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
 posterInput.addEventListener('change', () => {
-  currentExample = null;
+  formEdited();
   setPoster(posterInput.files?.[0] ?? null);
 });
 posterClear.addEventListener('click', () => {
-  currentExample = null;
+  formEdited();
   setPoster(null);
   posterInput.focus();
 });
@@ -180,7 +195,7 @@ dropZone.addEventListener('drop', (e) => {
   dropZone.classList.remove('dragging');
   const file = e.dataTransfer?.files?.[0];
   if (file) {
-    currentExample = null;
+    formEdited();
     setPoster(file);
   }
 });
@@ -192,7 +207,7 @@ document.addEventListener('paste', (e) => {
   const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
   if (file) {
     e.preventDefault();
-    currentExample = null;
+    formEdited();
     setPoster(file);
   }
 });
@@ -214,6 +229,8 @@ function showError(message, code, status) {
   );
   errorBox.hidden = false;
   placeholder.hidden = true;
+  // The error is about the newest input: a result for older input beside it would read as its answer.
+  result.hidden = true;
 }
 function clearError() {
   errorBox.hidden = true;
@@ -274,30 +291,57 @@ function showPrediction(prediction, roundTripMs) {
     .join(', ')}.`);
 }
 
+/**
+ * While busy the button keeps focus (aria-disabled, not disabled: a disabled button drops keyboard
+ * focus to the body) and says so; the submit handler ignores it.
+ * @param {boolean} busy
+ */
+function setBusy(busy) {
+  for (const [node, name] of [[classifyButton, 'aria-disabled'], [form, 'aria-busy'], [result, 'aria-busy']]) {
+    if (busy) node.setAttribute(name, 'true');
+    else node.removeAttribute(name);
+  }
+  classifyButton.textContent = busy ? 'Classifying…' : 'Classify';
+}
+
+function showTokenField() {
+  tokenDetails.open = true;
+  tokenInput.focus();
+}
+
 async function classify() {
+  cancelExample();
   inFlight?.abort();
   const controller = new AbortController();
   inFlight = controller;
   clearError();
-
-  const body = new FormData();
-  const plot = plotInput.value.trim();
-  if (plot) body.append('plot', plot);
-  if (poster) {
-    const upload = await posterForUpload(poster);
-    body.append('poster', upload.blob, poster.name || 'poster');
-    posterName.textContent = posterLabel(poster, upload.scaledTo);
-  }
-  const headers = new Headers({ accept: 'application/json' });
-  if (tokenInput.value.trim()) headers.set('authorization', `Bearer ${tokenInput.value.trim()}`);
-
-  classifyButton.disabled = true;
-  classifyButton.textContent = 'Classifying…';
-  form.setAttribute('aria-busy', 'true');
-  result.setAttribute('aria-busy', 'true');
+  setBusy(true);
   setStatus('Classifying…');
-  const started = performance.now();
   try {
+    const token = tokenInput.value.trim();
+    // Headers throws on a value that is not Latin-1 (a zero-width space pasted with the token, say).
+    if (/[^\x20-\x7e]/.test(token)) {
+      showError('The token contains characters that cannot be sent in a header: a bearer token is plain ASCII (an invisible character may have been copied with it).');
+      setStatus('');
+      showTokenField();
+      return;
+    }
+    const headers = new Headers({ accept: 'application/json' });
+    if (token) headers.set('authorization', `Bearer ${token}`);
+
+    const body = new FormData();
+    const plot = plotInput.value.trim();
+    if (plot) body.append('plot', plot);
+    // Scaling a phone photo takes a while: the user may remove the poster or start another request meanwhile.
+    const file = poster;
+    if (file) {
+      const upload = await posterForUpload(file);
+      if (controller !== inFlight) return;
+      body.append('poster', upload.blob, file.name || 'poster');
+      if (poster === file) posterName.textContent = posterLabel(file, upload.scaledTo);
+    }
+
+    const started = performance.now();
     const res = await fetch('/predict', { method: 'POST', body, headers, signal: controller.signal });
     const roundTrip = performance.now() - started;
     let json;
@@ -314,10 +358,7 @@ async function classify() {
     const error = json?.error;
     showError(error?.message ?? `The API answered ${res.status} ${res.statusText}`, error?.code, res.status);
     setStatus(res.status >= 500 ? 'The API could not classify this right now.' : 'The API rejected the input.');
-    if (res.status === 401) {
-      tokenDetails.open = true;
-      tokenInput.focus();
-    }
+    if (res.status === 401) showTokenField();
   } catch (err) {
     if (controller.signal.aborted) return;
     showError(`Could not reach the API: ${err instanceof Error ? err.message : String(err)}`);
@@ -325,34 +366,29 @@ async function classify() {
   } finally {
     if (controller === inFlight) {
       inFlight = null;
-      classifyButton.disabled = false;
-      classifyButton.textContent = 'Classify';
-      form.removeAttribute('aria-busy');
-      result.removeAttribute('aria-busy');
+      setBusy(false);
     }
   }
 }
 
 form.addEventListener('submit', (e) => {
   e.preventDefault();
+  // The busy button stays pressable (aria-disabled): ignore it. Ctrl+Enter (no submitter) restarts with the current form.
+  if (inFlight && e.submitter === classifyButton) return;
   void classify();
 });
 
 $('reset').addEventListener('click', () => {
   inFlight?.abort();
   inFlight = null;
-  classifyButton.disabled = false;
-  classifyButton.textContent = 'Classify';
-  form.removeAttribute('aria-busy');
-  result.removeAttribute('aria-busy');
-  currentExample = null;
+  setBusy(false);
+  formEdited();
   plotInput.value = '';
   updateCount();
   setPoster(null);
+  result.hidden = true;
   clearError();
   setStatus('');
-  result.hidden = true;
-  placeholder.hidden = false;
   plotInput.focus();
 });
 
@@ -360,11 +396,15 @@ $('reset').addEventListener('click', () => {
 
 /** @param {Example} example @param {HTMLButtonElement} button */
 async function useExample(example, button) {
+  cancelExample();
+  const load = new AbortController();
+  exampleLoad = load;
   button.setAttribute('aria-busy', 'true');
   try {
-    const res = await fetch(example.posterUrl);
+    const res = await fetch(example.posterUrl, { signal: load.signal });
     if (!res.ok) throw new Error(`poster answered ${res.status}`);
     const blob = await res.blob();
+    exampleLoad = null; // loaded: from here on it is an ordinary classify
     plotInput.value = example.plot;
     updateCount();
     setPoster(new File([blob], `${example.id}.jpg`, { type: blob.type || 'image/jpeg' }));
@@ -372,6 +412,7 @@ async function useExample(example, button) {
     await classify();
     revealResult();
   } catch (err) {
+    if (load.signal.aborted) return;
     showError(`Could not load the example: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     button.removeAttribute('aria-busy');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPaths } from '../../models/paths';
-import { gradient, toPng } from '../support/imageFixtures';
+import { gradient, toJpeg, toPng } from '../support/imageFixtures';
 import { startWorker, type StartedWorker } from '../support/worker';
 import { launchChromium, OUTPUT_DIR, percent } from './support';
 
@@ -30,6 +30,9 @@ interface Example {
 const PLOT = 'A retired hitman is pulled back into the criminal underworld for one last job, and a bloody war between rival gangs follows him home.';
 /** A dataset poster (Lock, Stock and Two Smoking Barrels), read from ../shared, never copied. */
 const POSTER = join(sharedPaths().dataset, 'posters', '100.jpg');
+
+/** A photo over the page's 1-megapixel upload limit, so the page scales it before sending. */
+const PHOTO = { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(toJpeg(gradient(1600, 1200), 1600, 1200)) };
 
 let worker: StartedWorker;
 let browser: Browser;
@@ -76,7 +79,7 @@ async function postPredict(plot: string | undefined, poster: { bytes: Uint8Array
 /** The result as the page shows it. */
 async function shownResult(page: Page) {
   await page.locator('#result:not([hidden])').waitFor();
-  await page.locator('#classify:not([disabled])').waitFor();
+  await page.locator('#classify:not([aria-disabled="true"])').waitFor();
   const bars = await page.locator('#bars > li').evaluateAll((items) =>
     items.map((li) => ({
       genre: li.querySelector('.bar-genre')?.textContent,
@@ -108,6 +111,59 @@ function expectShownMatches(shown: Awaited<ReturnType<typeof shownResult>>, api:
 async function barWidths(page: Page): Promise<string[]> {
   await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLElement>('#bars .bar-fill')).every((f) => f.style.width !== ''));
   return page.locator('#bars .bar-fill').evaluateAll((fills) => fills.map((f) => (f as HTMLElement).style.width));
+}
+
+/** The page once its example buttons are in, and the examples GET /examples lists. */
+async function openWithExamples(): Promise<{ page: Page; examples: Example[] }> {
+  const { examples } = (await (await fetch(`${worker.url}/examples`)).json()) as { examples: Example[] };
+  const page = await openPage();
+  await expect.poll(() => page.locator('button.example').count()).toBe(examples.length);
+  return { page, examples };
+}
+
+const classifyButton = (page: Page) => page.locator('#classify');
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+
+/**
+ * Holds the page's scaling of big posters (OffscreenCanvas.convertToBlob) until release(): a phone photo
+ * as slow as the test needs. release() resolves once the scaling finished and the page's code after it ran.
+ */
+async function holdScaling(page: Page): Promise<() => Promise<void>> {
+  await page.evaluate(() => {
+    const hook = window as unknown as { releaseScaling: () => void; scaled: number };
+    const held = new Promise<void>((resolve) => (hook.releaseScaling = resolve));
+    const convert = OffscreenCanvas.prototype.convertToBlob;
+    hook.scaled = 0;
+    OffscreenCanvas.prototype.convertToBlob = async function (...args) {
+      await held;
+      const blob = await convert.apply(this, args);
+      hook.scaled++;
+      return blob;
+    };
+  });
+  return async () => {
+    await page.evaluate(() => (window as unknown as { releaseScaling: () => void }).releaseScaling());
+    // Checked in a later task: the page's continuation (microtasks) has run by then.
+    await page.waitForFunction(() => (window as unknown as { scaled: number }).scaled > 0);
+  };
+}
+
+/**
+ * Holds the page's download of an example's poster (not the thumbnail) until release(), which resolves
+ * once the example button is no longer busy: its load gave up, or went on and classified.
+ */
+async function holdExamplePoster(page: Page, example: Example): Promise<() => Promise<void>> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(`${worker.url}${example.posterUrl}`, async (route) => {
+    if (route.request().resourceType() !== 'fetch') return route.fallback();
+    await held;
+    await route.continue().catch(() => {}); // the page may have abandoned the request
+  });
+  return async () => {
+    release();
+    await page.locator(`button[data-example-id="${example.id}"]:not([aria-busy])`).waitFor();
+  };
 }
 
 describe('web page', () => {
@@ -231,13 +287,9 @@ describe('web page', () => {
   });
 
   it('fills the form from an example with one click and classifies it', async () => {
-    const listed = (await (await fetch(`${worker.url}/examples`)).json()) as { examples: Example[] };
-    expect(listed.examples.length).toBeGreaterThanOrEqual(5);
-    const example = listed.examples[0];
-
-    const page = await openPage();
-    const buttons = page.locator('button.example');
-    await expect.poll(() => buttons.count()).toBe(listed.examples.length);
+    const { page, examples } = await openWithExamples();
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    const example = examples[0];
     await page.locator(`button[data-example-id="${example.id}"]`).click();
     const shown = await shownResult(page);
 
@@ -295,6 +347,126 @@ describe('web page', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(OUTPUT_DIR, 'page-phone.png'), fullPage: true });
     await page.screenshot({ path: join(OUTPUT_DIR, 'page-phone-viewport.png') });
+  });
+
+  it('gives way to a newer request made while its poster is being scaled, and frees the button', async () => {
+    const { page, examples } = await openWithExamples();
+    const example = examples[0];
+    const release = await holdScaling(page);
+    await page.setInputFiles('#poster', PHOTO);
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    await page.locator(`button[data-example-id="${example.id}"]`).click();
+    await shownResult(page);
+    expect(await page.locator('#truth').textContent()).toContain(example.title);
+
+    await release();
+    expect(await classifyButton(page).textContent()).toBe('Classify');
+    expect(await classifyButton(page).getAttribute('aria-disabled')).toBeNull();
+    expect(await page.locator('#classify-form').getAttribute('aria-busy')).toBeNull();
+    // The example's poster is not relabelled with the photo's scaling.
+    expect(await page.locator('#poster-name').textContent()).toMatch(new RegExp(`^${example.id}\\.jpg \\([^)]+\\)$`));
+    expect(await page.locator('#truth').textContent()).toContain(example.title);
+  });
+
+  it('sends the poster it started with when the poster is removed while being scaled', async () => {
+    const page = await openPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    const release = await holdScaling(page);
+    await page.locator('#plot').fill(PLOT);
+    await page.setInputFiles('#poster', PHOTO);
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    await page.getByRole('button', { name: 'Remove poster' }).click();
+    await release();
+    await shownResult(page);
+    expect(await page.locator('#poster-name').textContent()).toBe('No poster chosen.');
+    expect(errors).toEqual([]);
+  });
+
+  it('never lets a late example poster overwrite a newer example, typing or Clear', async () => {
+    const { page, examples } = await openWithExamples();
+    const [slow, newer, typedOver, cleared] = examples;
+    const click = (example: Example) => page.locator(`button[data-example-id="${example.id}"]`).click();
+
+    // A newer example click wins.
+    let release = await holdExamplePoster(page, slow);
+    await click(slow);
+    await click(newer);
+    await shownResult(page);
+    await release();
+    expect(await page.locator('#plot').inputValue()).toBe(newer.plot);
+    expect(await page.locator('#poster-name').textContent()).toContain(`${newer.id}.jpg`);
+    expect(await page.locator('#truth').textContent()).toContain(newer.title);
+
+    // Typing a plot wins.
+    await page.getByRole('button', { name: 'Clear' }).click();
+    release = await holdExamplePoster(page, typedOver);
+    await click(typedOver);
+    await page.locator('#plot').fill(PLOT);
+    await release();
+    expect(await page.locator('#plot').inputValue()).toBe(PLOT);
+    expect(await page.locator('#poster-name').textContent()).toBe('No poster chosen.');
+    expect(await page.locator('#result').isHidden()).toBe(true);
+
+    // Clear wins.
+    release = await holdExamplePoster(page, cleared);
+    await click(cleared);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await release();
+    expect(await page.locator('#plot').inputValue()).toBe('');
+    expect(await page.locator('#poster-name').textContent()).toBe('No poster chosen.');
+    expect(await page.locator('#result').isHidden()).toBe(true);
+  });
+
+  it('says so when the token has a character that cannot be sent in a header', async () => {
+    const page = await openPage();
+    const predicts: string[] = [];
+    page.on('request', (r) => r.url() === `${worker.url}/predict` && predicts.push(r.method()));
+    await page.locator('#plot').fill(PLOT);
+    await page.getByText('API token').click();
+    await page.locator('#token').fill('secret\u200btoken'); // a zero-width space, as copied from a chat
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 5_000 });
+    expect(await alert.locator('.error-message').textContent()).toMatch(/^The token contains characters that cannot be sent in a header/);
+    expect(await focusedId(page)).toBe('token');
+    expect(await classifyButton(page).textContent()).toBe('Classify');
+    expect(predicts).toEqual([]);
+  });
+
+  it('hides the previous result when a new request is rejected', async () => {
+    const page = await openPage();
+    await page.locator('#plot').fill(PLOT);
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    await shownResult(page);
+    await page.locator('#plot').fill('word '.repeat(1_100).trim());
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.locator('#result').isHidden()).toBe(true);
+  });
+
+  it('keeps keyboard focus on Classify while it works and after, and ignores a second press meanwhile', async () => {
+    const page = await openPage();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(`${worker.url}/predict`, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const predicts: string[] = [];
+    page.on('request', (r) => r.url() === `${worker.url}/predict` && predicts.push(r.method()));
+    await page.locator('#plot').fill(PLOT);
+    await classifyButton(page).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => classifyButton(page).textContent()).toBe('Classifying…');
+    expect(await focusedId(page)).toBe('classify');
+    expect(await classifyButton(page).getAttribute('aria-disabled')).toBe('true');
+    await page.keyboard.press('Enter');
+
+    release();
+    await shownResult(page);
+    expect(await focusedId(page)).toBe('classify');
+    expect(predicts).toEqual(['POST']);
   });
 
   it('loaded nothing from outside the Worker and threw no script errors', () => {
