@@ -54,6 +54,11 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     expect(err.message.length).toBeGreaterThan(5);
   });
 
+  it('a PNG inflation bomb is named as such, not as a corrupt stream', async () => {
+    const err = await errorOf(await postForm({ poster: fixture('inflationBomb') }));
+    expect(err.message).toContain('inflates to more than its width and height allow');
+  });
+
   it('a wrong content type is told which two are accepted', async () => {
     const res = await call('/predict', { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'a plot' });
     expect(await errorOf(res)).toMatchObject({
