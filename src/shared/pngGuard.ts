@@ -13,26 +13,12 @@ import { ImageInputError } from './imageError';
 const SIGNATURE_BYTES = 8;
 /** Chunks the pixels depend on; the rest (iCCP, zTXt, iTXt, ...) are dropped before decoding. */
 const KEPT = new Set(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND']);
-/** Room beyond the exact size for encoders that pad the stream; a bomb is many times larger. */
+/**
+ * Room beyond the non-interlaced size: Adam7 interlacing adds a filter byte and a partial byte per row of
+ * each pass, at most about 11 KB at 8192 a side, and some encoders pad the stream. A bomb is far larger.
+ */
 const SLACK = 65_536;
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-/** Adam7 passes: x start, y start, x step, y step. */
-const ADAM7 = [
-  [0, 0, 8, 8],
-  [4, 0, 8, 8],
-  [0, 4, 4, 8],
-  [2, 0, 4, 4],
-  [0, 2, 2, 4],
-  [1, 0, 2, 2],
-  [0, 1, 1, 2],
-];
-
-/** Bytes of filtered scanlines (one filter byte a row) that a width x height image inflates to. */
-function scanlineBytes(width: number, height: number, bitsPerPixel: number, interlaced: boolean): number {
-  const size = (w: number, h: number) => (w > 0 && h > 0 ? h * (1 + Math.ceil((w * bitsPerPixel) / 8)) : 0);
-  if (!interlaced) return size(width, height);
-  return ADAM7.reduce((sum, [x0, y0, dx, dy]) => sum + size(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)), 0);
-}
 
 const corrupt = (why: string) => new ImageInputError('invalid_image', `poster png data is corrupt: ${why}`);
 
@@ -47,10 +33,12 @@ export function guardPng(bytes: Uint8Array): Uint8Array {
     const end = at + 12 + length;
     if (end > bytes.length) throw corrupt('a chunk runs past the end of the file');
     const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    // The size check read the IHDR that must come first; another one (the decoder takes the last) would slip past it.
+    if ((type === 'IHDR') !== (at === SIGNATURE_BYTES)) throw corrupt('IHDR must be the first chunk, and the only one');
     if (type === 'IHDR') {
-      const [width, height, depth, colour, interlace] = [view.getUint32(at + 8), view.getUint32(at + 12), bytes[at + 16], bytes[at + 17], bytes[at + 20]];
+      const [width, height, depth, colour] = [view.getUint32(at + 8), view.getUint32(at + 12), bytes[at + 16], bytes[at + 17]];
       if (!CHANNELS[colour]) throw corrupt(`unknown colour type ${colour}`);
-      limit = scanlineBytes(width, height, CHANNELS[colour] * depth, interlace === 1) + SLACK;
+      limit = height * (1 + Math.ceil((width * CHANNELS[colour] * depth) / 8)) + SLACK;
     }
     if (type === 'IDAT') data.push(bytes.subarray(at + 8, at + 8 + length));
     if (KEPT.has(type)) kept.push(bytes.subarray(at, end));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { POSTER_DECODE_LIMITS as WORKER_LIMITS } from '../../src/limits';
 import { decodeImage, DEFAULT_DECODE_LIMITS } from '../../src/shared/imageDecode';
 import { resizeRgb } from '../../src/shared/imageResize';
+import { guardPng } from '../../src/shared/pngGuard';
 import { gradient, ihdr, interlacedPng, pngClaiming, pngFile, pngInflatingTo, toJpeg, toPng } from '../support/imageFixtures';
 
 /** A greyscale PNG (colour type 0) at 1, 2 or 4 bits a pixel, from one grey level (0..2^depth-1) per pixel. */
@@ -40,6 +41,16 @@ describe('shared image decoding', () => {
     await expect(decodeImage(bomb, WORKER_LIMITS)).rejects.toMatchObject({ code: 'invalid_image', message: expect.stringContaining('inflates') });
   });
 
+  it('refuses a PNG with a second IHDR, which the decoder would take over the one the size check read', async () => {
+    const twoHeaders = pngFile([
+      ['IHDR', ihdr(100, 100, 8, 6)],
+      ['IHDR', ihdr(20_000, 20_000, 16, 6)],
+      ['IDAT', deflateSync(new Uint8Array(16 << 20))],
+      ['IEND', new Uint8Array(0)],
+    ]);
+    await expect(decodeImage(twoHeaders, WORKER_LIMITS)).rejects.toMatchObject({ code: 'invalid_image', message: expect.stringContaining('IHDR must be the first chunk') });
+  });
+
   it('decodes a PNG with a huge compressed colour profile, ignoring the profile', async () => {
     const [w, h] = [6, 5];
     const plain = toPng(gradient(w, h), w, h);
@@ -47,6 +58,8 @@ describe('shared image decoding', () => {
     // The profile goes right after IHDR (8-byte signature + 25-byte IHDR chunk), where the spec puts it.
     const withProfile = Buffer.concat([plain.subarray(0, 33), pngFile([['iCCP', iccp]]).subarray(8), plain.subarray(33)]);
     expect((await decodeImage(new Uint8Array(withProfile), WORKER_LIMITS)).data).toEqual((await decodeImage(plain)).data);
+    // fast-png alone also decodes it, after inflating all 64 MiB: the guard drops the chunk unread.
+    expect(Buffer.from(guardPng(new Uint8Array(withProfile))).includes('iCCP')).toBe(false);
   });
 
   it.each([
