@@ -11,15 +11,16 @@ export function applyOrientation(img: RgbaImage, orientation: number): RgbaImage
   const swap = orientation >= 5; // 5-8 turn by 90 degrees: width and height trade places
   const [ow, oh] = swap ? [h, w] : [w, h];
   // Where output pixel (x, y) comes from in the stored image (EXIF 2.3, tag 0x0112).
-  const source: (x: number, y: number) => number = {
-    2: (x: number, y: number) => y * w + (w - 1 - x),
-    3: (x: number, y: number) => (h - 1 - y) * w + (w - 1 - x),
-    4: (x: number, y: number) => (h - 1 - y) * w + x,
-    5: (x: number, y: number) => x * w + y,
-    6: (x: number, y: number) => (h - 1 - x) * w + y,
-    7: (x: number, y: number) => (h - 1 - x) * w + (w - 1 - y),
-    8: (x: number, y: number) => x * w + (w - 1 - y),
-  }[orientation]!;
+  const sources: Record<number, (x: number, y: number) => number> = {
+    2: (x, y) => y * w + (w - 1 - x),
+    3: (x, y) => (h - 1 - y) * w + (w - 1 - x),
+    4: (x, y) => (h - 1 - y) * w + x,
+    5: (x, y) => x * w + y,
+    6: (x, y) => (h - 1 - x) * w + y,
+    7: (x, y) => (h - 1 - x) * w + (w - 1 - y),
+    8: (x, y) => x * w + (w - 1 - y),
+  };
+  const source = sources[orientation];
   const aligned = data.byteOffset % 4 === 0 ? data : data.slice();
   const pixels = new Uint32Array(aligned.buffer, aligned.byteOffset, w * h);
   const out = new Uint32Array(ow * oh);
