@@ -2,7 +2,8 @@
  * `npm run bench:decode`: peak memory of decoding and resizing one poster with the Worker's limits,
  * the figure behind `posterMaxPixels` and `posterJpegMemoryMB` in src/limits.ts. Each case runs in a
  * fresh Node process and reports the growth of its peak resident memory (VmHWM), an upper bound of what
- * the decode keeps live at once. Prints figures, asserts nothing.
+ * the decode keeps live at once. Then, in this process, the time the PNG guard takes next to the whole
+ * decode of the same PNGs (warm, median of 10). Prints figures, asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { encode as encodePng } from 'fast-png';
 import * as jpeg from 'jpeg-js';
 import { POSTER_DECODE_LIMITS } from '../src/limits';
 import { decodeImage } from '../src/shared/imageDecode';
+import { guardPng } from '../src/shared/pngGuard';
+import { summarize, timed } from './stats';
 import { imageToTensor, MOBILENET_IMAGE_PARAMS } from '../src/shared/imageTensor';
 
 const peakMB = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) / 1024;
@@ -49,8 +52,17 @@ function runChild(file: string): { outcome: string; peakGrowthMB: number } {
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
+/** Median ms of `fn` over 10 runs after 3 warm-up runs. */
+async function medianMs(fn: () => unknown): Promise<number> {
+  for (let i = 0; i < 3; i++) await fn();
+  const ms: number[] = [];
+  for (let i = 0; i < 10; i++) ms.push((await timed(async () => fn()))[0]);
+  return summarize(ms).p50;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'decode-bench-'));
+  const pngs: [string, Uint8Array][] = [];
   for (const megapixels of [0.5, 1, 1.5, 2]) {
     const width = Math.round(Math.sqrt((megapixels * 1e6 * 2) / 3));
     const height = Math.floor((megapixels * 1e6) / width);
@@ -63,7 +75,14 @@ async function main(): Promise<void> {
       writeFileSync(join(dir, name), bytes);
       const { outcome, peakGrowthMB } = runChild(join(dir, name));
       console.log(`| ${label} | ${outcome} | ${peakGrowthMB.toFixed(0)} MB |`);
+      if (name.endsWith('.png')) pngs.push([label, bytes]);
     }
+  }
+  console.log('\n| poster | PNG guard (bounded inflate) | whole decode, guard included |\n|---|---|---|');
+  for (const [label, bytes] of pngs) {
+    const guard = await medianMs(() => guardPng(bytes));
+    const decode = await medianMs(() => decodeImage(bytes, POSTER_DECODE_LIMITS));
+    console.log(`| ${label} | ${guard.toFixed(1)} ms | ${decode.toFixed(1)} ms |`);
   }
 }
 
