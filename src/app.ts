@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import { ApiError, errorBody } from './apiError';
 import { interactionsRoute } from './discord/interactions';
 import type { AppEnv } from './env';
@@ -15,6 +16,19 @@ const HTTP_CODES: Record<number, string> = {
 };
 
 export const app = new OpenAPIHono<AppEnv>();
+
+// A known path with the wrong method (GET /predict typed into a browser, say) is a 405 naming the right methods, not a 404.
+app.use(
+  methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, methods) => {
+      const allowed = methods.join(', ');
+      // "/" is where the web page lives: a POST there was almost certainly meant for the API.
+      const hint = c.req.path === '/' ? '; / is the web page: send plots and posters to POST /predict' : '';
+      return c.json(errorBody('method_not_allowed', `${c.req.method} ${c.req.path} is not supported: it accepts ${allowed}${hint}`), 405, { allow: allowed });
+    },
+  }),
+);
 
 app.route('/', metaRoutes);
 app.route('/', predictRoute);

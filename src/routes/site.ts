@@ -100,12 +100,8 @@ const POSTER_FILE = /^(\d{1,12})\.jpg$/;
 
 export const siteRoutes = new OpenAPIHono<AppEnv>();
 
-// wrangler.toml routes "/" through the Worker: the page for GET and HEAD, a JSON 405 for anything else.
+// wrangler.toml routes "/" through the Worker (other methods get app.ts's JSON 405): the page for GET and HEAD.
 siteRoutes.get('/', (c) => c.env.ASSETS.fetch(c.req.raw));
-siteRoutes.all('/', (c) => {
-  c.header('allow', 'GET, HEAD');
-  return c.json(errorBody('method_not_allowed', `${c.req.method} / is the web page; send plots and posters to POST /predict`), 405);
-});
 
 siteRoutes.openapi(
   createRoute({

@@ -179,7 +179,7 @@ describe('web page', () => {
     const posted = await fetch(`${worker.url}/`, { method: 'POST', body: new URLSearchParams({ plot: 'A ghost haunts a family.' }) });
     expect(posted.status).toBe(405);
     expect(posted.headers.get('allow')).toBe('GET, HEAD');
-    expect(await posted.json()).toEqual({ error: { code: 'method_not_allowed', message: 'POST / is the web page; send plots and posters to POST /predict' } });
+    expect(await posted.json()).toEqual({ error: { code: 'method_not_allowed', message: 'POST / is not supported: it accepts GET, HEAD; / is the web page: send plots and posters to POST /predict' } });
     expect((await fetch(`${worker.url}/`, { method: 'HEAD' })).status).toBe(200);
 
     const missing = await fetch(`${worker.url}/no-such-page`);

@@ -48,6 +48,7 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     ['posterUrl larger than the cap', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/huge` }), 413, 'poster_too_large'],
     ['posterUrl that never answers', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/slow` }), 422, 'poster_url_failed'],
     ['unknown route', () => call('/nope'), 404, 'not_found'],
+    ['GET /predict (the address typed into a browser)', () => call('/predict'), 405, 'method_not_allowed'],
   ] as const)('%s', async (_name, send, status, code) => {
     const err = await errorOf(await send());
     expect(err).toMatchObject({ status, code });
@@ -57,6 +58,15 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
   it('a PNG inflation bomb is named as such, not as a corrupt stream', async () => {
     const err = await errorOf(await postForm({ poster: fixture('inflationBomb') }));
     expect(err.message).toContain('inflates to more than its width and height allow');
+  });
+
+  it('a known path with the wrong method is told which methods it accepts', async () => {
+    const res = await call('/predict', { method: 'PUT', body: '{}' });
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(await errorOf(res)).toMatchObject({ status: 405, message: 'PUT /predict is not supported: it accepts POST' });
+    const health = await call('/health', { method: 'DELETE' });
+    expect(health.headers.get('allow')).toBe('GET, HEAD');
+    expect(await errorOf(health)).toMatchObject({ status: 405, code: 'method_not_allowed' });
   });
 
   it('a wrong content type is told which two are accepted', async () => {
