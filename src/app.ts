@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { ApiError, errorBody } from './apiError';
+import { corsWhenConfigured } from './cors';
 import { interactionsRoute } from './discord/interactions';
 import type { AppEnv } from './env';
 import { metaRoutes } from './routes/meta';
@@ -17,6 +18,7 @@ const HTTP_CODES: Record<number, string> = {
 
 export const app = new OpenAPIHono<AppEnv>();
 
+app.use(corsWhenConfigured);
 // A known path with the wrong method (GET /predict typed into a browser, say) is a 405 naming the right methods, not a 404.
 app.use(
   methodNotAllowed({

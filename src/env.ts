@@ -8,6 +8,8 @@ export interface Env {
   ASSETS: Fetcher;
   /** When set (a secret), POST /predict requires `Authorization: Bearer <API_TOKEN>`. */
   API_TOKEN?: string;
+  /** Comma-separated origins (or `*`) whose web pages may call the API from a browser (CORS); unset: same origin only. */
+  CORS_ORIGINS?: string;
   /** Comma-separated host names that `posterUrl` may point at. */
   POSTER_URL_HOSTS?: string;
   /** Discord application public key (hex) for POST /interactions. */
