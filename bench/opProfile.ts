@@ -3,8 +3,13 @@
  * onnxruntime-web's WASM build, per kind of operator, next to the whole run in onnxruntime-node.
  * Both use the served session options and one thread.
  * Run in Node (same WASM as in workerd); prints figures, asserts nothing.
+ *
+ * BENCH_XNNPACK_ORT=DIR also times the encoder on the XNNPACK execution provider of an older
+ * onnxruntime-web installed in DIR (`npm i --prefix DIR onnxruntime-web@1.16.3`; 1.17 dropped it from
+ * the WASM build), alternating with the served build, to show what that rejected path would gain.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as native from 'onnxruntime-node';
 import { featureEncoderBytes } from '../models/featureEncoder';
 import { SESSION_OPTIONS } from '../src/shared/sessionOptions';
@@ -77,3 +82,32 @@ for (const [name, ms] of [...perKind].sort((a, b) => b[1] - a[1])) {
 }
 console.log(`| **all kernels** | **${webTotal.toFixed(1)}** | |`);
 console.log(`\nonnxruntime-node (native, 1 thread), whole run p50: ${nativeP50.toFixed(1)} ms -> WASM kernels / native = ${(webTotal / nativeP50).toFixed(1)}x`);
+
+const xnnpackDir = process.env.BENCH_XNNPACK_ORT;
+if (xnnpackDir) {
+  const old = createRequire(`${xnnpackDir}/`)('onnxruntime-web') as typeof web;
+  old.env.wasm.numThreads = 1;
+  old.env.wasm.proxy = false;
+  const [oldSession, servedSession] = await Promise.all([
+    old.InferenceSession.create(model, { ...SESSION_OPTIONS, executionProviders: ['xnnpack'] }),
+    web.InferenceSession.create(model, { ...SESSION_OPTIONS, executionProviders: ['wasm'] }),
+  ]);
+  const oldFeeds = { pixel_values: new old.Tensor('float32', pixels, SHAPE) };
+  await oldSession.run(oldFeeds);
+  await servedSession.run(webFeeds);
+  const oldMs: number[] = [];
+  const servedMs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    oldMs.push((await timed(() => oldSession.run(oldFeeds)))[0]);
+    servedMs.push((await timed(() => servedSession.run(webFeeds)))[0]);
+  }
+  const [x, w] = [summarize(oldMs).p50, summarize(servedMs).p50];
+  const oldFeatures = (await oldSession.run(oldFeeds)).features.data as Float32Array;
+  const servedFeatures = (await servedSession.run(webFeeds)).features.data as Float32Array;
+  const maxDiff = oldFeatures.reduce((m, v, i) => Math.max(m, Math.abs(v - servedFeatures[i])), 0);
+  console.log(
+    `\nonnxruntime-web ${old.env.versions?.web ?? '(old)'} XNNPACK, whole run p50: ${x.toFixed(1)} ms, against ${w.toFixed(1)} ms ` +
+      `for the served build (alternating runs) and ${nativeP50.toFixed(1)} ms native -> ${(x / nativeP50).toFixed(1)}x native; ` +
+      `features differ by at most ${maxDiff.toExponential(1)}`,
+  );
+}
