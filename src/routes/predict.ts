@@ -41,7 +41,8 @@ export const predictRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
 // malformed header and refuses any token with characters outside RFC 6750's set, even the right one.
 predictRoute.use('/predict', async (c, next) => {
   const token = c.env.API_TOKEN;
-  if (!token) return next();
+  // Only POST is served here: a GET typed into a browser goes on to its 405, not a 401 asking for a token.
+  if (!token || c.req.method !== 'POST') return next();
   const header = c.req.header('authorization');
   const sent = header === undefined ? undefined : /^Bearer +(\S+) *$/i.exec(header)?.[1];
   if (sent !== undefined && (await sameSecret(sent, token))) return next();

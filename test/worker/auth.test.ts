@@ -38,6 +38,14 @@ describe('bearer auth on /predict', () => {
       expect((await predict(odd, { authorization: 'Bearer s3cret!pass#;' })).status).toBe(401);
     });
 
+    it('answers a wrong method with its 405, token or not', async () => {
+      for (const method of ['GET', 'PUT']) {
+        const res = await app.request('/predict', { method }, env());
+        expect(await errorOf(res)).toMatchObject({ status: 405, code: 'method_not_allowed' });
+        expect(res.headers.get('allow')).toBe('POST');
+      }
+    });
+
     it('leaves /health and /genres open', async () => {
       expect((await app.request('/health', {}, env())).status).toBe(200);
       expect((await app.request('/genres', {}, env())).status).toBe(200);
