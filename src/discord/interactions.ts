@@ -8,7 +8,8 @@ import type {
 } from 'discord-api-types/v10';
 import { verifyKey } from 'discord-interactions';
 import { Hono } from 'hono';
-import { ApiError } from '../apiError';
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError, errorBody } from '../apiError';
 import type { AppEnv, Env } from '../env';
 import { posterFromUrl } from '../posterInput';
 import { predict } from '../predict';
@@ -18,6 +19,11 @@ import { genreEmbed, problemFromApiError, problemMessage, UNKNOWN_COMMAND_MESSAG
 /** Signed requests older (or newer) than this are refused, so a captured request cannot be replayed later. */
 export const SIGNATURE_MAX_AGE_S = 5 * 60;
 const DEFAULT_DISCORD_API = 'https://discord.com/api/v10';
+/**
+ * Discord's interaction payloads are a few KB. The body is read before its signature can be checked, so
+ * without a cap anyone could make the isolate (128 MB, a third of it models) buffer a 100 MB body.
+ */
+const INTERACTION_MAX_BYTES = 64 * 1024;
 /** Longest Discord rate-limit wait honoured before the one retry of a webhook call. */
 const MAX_RATE_LIMIT_WAIT_MS = 5_000;
 
@@ -81,6 +87,14 @@ async function completeGenre(env: Env, interaction: APIChatInputApplicationComma
 
 /** Discord HTTP interactions (serverless mode): PING, and /genre deferred then completed in waitUntil. */
 export const interactionsRoute = new Hono<AppEnv>();
+
+interactionsRoute.use(
+  '/interactions',
+  bodyLimit({
+    maxSize: INTERACTION_MAX_BYTES,
+    onError: (c) => c.json(errorBody('body_too_large', `an interaction body is at most ${INTERACTION_MAX_BYTES} bytes`), 413),
+  }),
+);
 
 interactionsRoute.post('/interactions', async (c) => {
   const publicKey = c.env.DISCORD_PUBLIC_KEY;

@@ -63,6 +63,32 @@ describe('POST /interactions signature checks', () => {
   });
 });
 
+describe('POST /interactions body size', () => {
+  const big = JSON.stringify({ ...PING, padding: 'x'.repeat(100 * 1024) });
+
+  it('refuses a body over 64 KiB with 413 JSON, by Content-Length', async () => {
+    const res = await post(big, { 'x-signature-ed25519': 'aa', 'x-signature-timestamp': now() });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: { code: 'body_too_large', message: 'an interaction body is at most 65536 bytes' } });
+  });
+
+  it('refuses a chunked body over 64 KiB with 413 JSON, by counting', async () => {
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(big));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${worker.url}/interactions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('body_too_large');
+  });
+
+  it('still answers a signed PING after refusing one', async () => {
+    expect((await postSigned(PING)).status).toBe(200);
+  });
+});
+
 describe('/genre over HTTP interactions', () => {
   const editOf = (token: string) =>
     discord.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${discord.applicationId}/${token}/messages/@original` && c.status === 200);
