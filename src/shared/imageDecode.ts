@@ -1,7 +1,7 @@
 import { imageSize } from 'image-size';
 import * as jpeg from 'jpeg-js';
 import { decode as decodePng, convertIndexedToRgb } from 'fast-png';
-import bmp from 'bmp-js';
+import { decode as decodeBmp } from 'bmp-ts';
 import decodeWebp, { init as initWebp } from '@jsquash/webp/decode.js';
 import { ImageInputError } from './imageError';
 import { applyOrientation } from './imageOrientation';
@@ -110,14 +110,41 @@ function rgbaFromPng(bytes: Uint8Array): RgbaImage {
   return { width, height, data: out };
 }
 
+/**
+ * Where bmp-ts starts reading pixels: after the file header, the info header, any colour masks that follow
+ * a 40-byte header, and the palette. It never seeks to the file's own pixel offset.
+ */
+function bmpReadStart(view: DataView): number {
+  const headerSize = view.getUint32(14, true);
+  const bitsPerPixel = view.getUint16(28, true);
+  const compression = view.getUint32(30, true);
+  const colors = view.getUint32(46, true);
+  // BI_BITFIELDS (3) and BI_ALPHA_BITFIELDS (6) put 3 or 4 masks there; longer headers hold them inside.
+  const masks = headerSize !== 40 ? 0 : compression === 3 ? 12 : compression === 6 ? 16 : 0;
+  const palette = bitsPerPixel <= 8 || colors > 0 ? (colors || 1 << bitsPerPixel) * 4 : 0;
+  return 14 + headerSize + masks + palette;
+}
+
 function rgbaFromBmp(bytes: Uint8Array): RgbaImage {
-  // bmp-js reads a Node Buffer and returns pixels as A,B,G,R with A always 0.
-  const img = bmp.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const offset = view.getUint32(10, true);
+  const start = bmpReadStart(view);
+  if (offset < start) throw new ImageInputError('invalid_image', `poster bmp pixel data (at byte ${offset}) overlaps its header`);
+  // A gap before the pixels (the offset says where they are): close it so that bmp-ts reads the right bytes.
+  let file = bytes;
+  if (offset > start) {
+    file = new Uint8Array(bytes.length - (offset - start));
+    file.set(bytes.subarray(0, start));
+    file.set(bytes.subarray(offset), start);
+  }
+  // bmp-ts reads a Node Buffer and returns A,B,G,R (its RGBA option garbles palette images).
+  const img = decodeBmp(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
   const out = new Uint8Array(img.width * img.height * 4);
   for (let i = 0; i < out.length; i += 4) {
     out[i] = img.data[i + 3];
     out[i + 1] = img.data[i + 2];
     out[i + 2] = img.data[i + 1];
+    // Opaque: many writers leave a BMP's alpha bytes at 0 in an opaque picture, and a poster is opaque.
     out[i + 3] = 255;
   }
   return { width: img.width, height: img.height, data: out };

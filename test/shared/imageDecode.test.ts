@@ -4,7 +4,7 @@ import { POSTER_DECODE_LIMITS as WORKER_LIMITS } from '../../src/limits';
 import { decodeImage, DEFAULT_DECODE_LIMITS } from '../../src/shared/imageDecode';
 import { resizeRgb } from '../../src/shared/imageResize';
 import { guardPng } from '../../src/shared/pngGuard';
-import { gradient, ihdr, interlacedPng, pngClaiming, pngFile, pngInflatingTo, toJpeg, toPng } from '../support/imageFixtures';
+import { gradient, ihdr, interlacedPng, pngClaiming, pngFile, pngInflatingTo, toBmp, toJpeg, toPng, type BmpLayout } from '../support/imageFixtures';
 
 /** A greyscale PNG (colour type 0) at 1, 2 or 4 bits a pixel, from one grey level (0..2^depth-1) per pixel. */
 function greyPng(levels: number[][], depth: number): Uint8Array {
@@ -22,6 +22,34 @@ function greyPng(levels: number[][], depth: number): Uint8Array {
 }
 
 describe('shared image decoding', () => {
+  describe('BMP', () => {
+    const [w, h] = [7, 5]; // 7 pixels: 24-bit rows need padding
+    const pixels = gradient(w, h);
+
+    it.each<[string, BmpLayout]>([
+      ['24-bit, 40-byte header', { headerSize: 40, bitsPerPixel: 24 }],
+      ['24-bit, V4 header', { headerSize: 108, bitsPerPixel: 24 }],
+      ['24-bit, V5 header (GIMP; the shared ImageNet samples)', { headerSize: 124, bitsPerPixel: 24 }],
+      ['24-bit, top-down rows', { headerSize: 124, bitsPerPixel: 24, topDown: true }],
+      ['24-bit, a gap before the pixels', { headerSize: 40, bitsPerPixel: 24, gap: 10 }],
+      ['32-bit, 40-byte header', { headerSize: 40, bitsPerPixel: 32 }],
+      ['32-bit bit fields after a 40-byte header', { headerSize: 40, bitsPerPixel: 32, masks: [0xff0000, 0xff00, 0xff] }],
+      ['32-bit bit fields in a V4 header, red in the low byte', { headerSize: 108, bitsPerPixel: 32, masks: [0xff, 0xff00, 0xff0000] }],
+      ['32-bit bit fields in a V5 header, colours in the top bytes', { headerSize: 124, bitsPerPixel: 32, masks: [0xff000000, 0xff0000, 0xff00] }],
+      ['8-bit palette', { headerSize: 40, bitsPerPixel: 8 }],
+    ])('decodes a %s to its exact pixels', async (_name, layout) => {
+      const img = await decodeImage(toBmp(pixels, w, h, layout), WORKER_LIMITS);
+      expect([img.width, img.height]).toEqual([w, h]);
+      expect(img.data).toEqual(pixels);
+    });
+
+    it('refuses a BMP whose pixel offset points into its header', async () => {
+      const bmp = toBmp(pixels, w, h, { headerSize: 124, bitsPerPixel: 24 });
+      new DataView(bmp.buffer).setUint32(10, 54, true); // where a 40-byte header would end
+      await expect(decodeImage(bmp, WORKER_LIMITS)).rejects.toMatchObject({ code: 'invalid_image', message: expect.stringContaining('overlaps its header') });
+    });
+  });
+
   it.each([1, 2, 4])('spreads %i-bit greyscale PNG pixels to 0-255', async (depth) => {
     const max = (1 << depth) - 1;
     // 11 columns: rows do not end on a byte boundary at 1 and 2 bits.

@@ -96,3 +96,56 @@ export function interlacedPng(rgba: Uint8Array, width: number, height: number): 
 /** A `width` x `height` RGBA PNG whose image data inflates to `bytes` zero bytes: a bomb the header does not show. */
 export const pngInflatingTo = (width: number, height: number, bytes: number) =>
   pngFile([['IHDR', ihdr(width, height, 8, 6)], ['IDAT', deflateSync(new Uint8Array(bytes))], ['IEND', new Uint8Array(0)]]);
+
+export interface BmpLayout {
+  /** 40 (BITMAPINFOHEADER), 108 (V4) or 124 (V5), as different writers pick. */
+  headerSize: 40 | 108 | 124;
+  bitsPerPixel: 8 | 24 | 32;
+  /** 32-bit only: BI_BITFIELDS with these R, G, B masks (after a 40-byte header, inside a longer one). */
+  masks?: [number, number, number];
+  topDown?: boolean;
+  /** Bytes left unused between the header (and palette) and the pixels; the file's offset says so. */
+  gap?: number;
+}
+
+/**
+ * A BMP of an RGBA raster (alpha dropped). At 8 bits, the pixels must use at most 256 distinct colours,
+ * which go into the palette. Hand-written: npm's BMP encoders write one fixed layout.
+ */
+export function toBmp(rgba: Uint8Array, width: number, height: number, layout: BmpLayout): Uint8Array {
+  const { headerSize, bitsPerPixel, masks, topDown = false, gap = 0 } = layout;
+  const key = (p: number) => (rgba[p * 4] << 16) | (rgba[p * 4 + 1] << 8) | rgba[p * 4 + 2];
+  const palette = bitsPerPixel === 8 ? [...new Set(Array.from({ length: width * height }, (_, p) => key(p)))] : [];
+  const maskBytes = masks && headerSize === 40 ? 12 : 0;
+  const offset = 14 + headerSize + maskBytes + palette.length * 4 + gap;
+  const stride = Math.ceil((width * bitsPerPixel) / 32) * 4;
+  const file = Buffer.alloc(offset + stride * height);
+  file.write('BM', 0, 'latin1');
+  file.writeUInt32LE(file.length, 2);
+  file.writeUInt32LE(offset, 10);
+  file.writeUInt32LE(headerSize, 14);
+  file.writeInt32LE(width, 18);
+  file.writeInt32LE(topDown ? -height : height, 22);
+  file.writeUInt16LE(1, 26);
+  file.writeUInt16LE(bitsPerPixel, 28);
+  file.writeUInt32LE(masks ? 3 : 0, 30);
+  file.writeUInt32LE(stride * height, 34);
+  file.writeUInt32LE(palette.length, 46);
+  masks?.forEach((mask, i) => file.writeUInt32LE(mask, 54 + 4 * i));
+  if (headerSize > 40) file.write('BGRs', 70, 'latin1'); // LCS_sRGB, as GIMP writes it
+  palette.forEach((colour, i) => file.writeUInt32LE(colour, 14 + headerSize + maskBytes + 4 * i)); // B, G, R, 0
+  for (let y = 0; y < height; y++) {
+    const row = offset + (topDown ? y : height - 1 - y) * stride;
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      if (bitsPerPixel === 8) file[row + x] = palette.indexOf(key(p));
+      else if (bitsPerPixel === 24) file.writeUIntLE(key(p), row + 3 * x, 3);
+      else {
+        const [r, g, b] = masks ?? [0xff0000, 0xff00, 0xff];
+        const place = (value: number, mask: number) => value * (mask & -mask); // mask & -mask: its lowest bit
+        file.writeUInt32LE((place(rgba[p * 4], r) + place(rgba[p * 4 + 1], g) + place(rgba[p * 4 + 2], b)) >>> 0, row + 4 * x);
+      }
+    }
+  }
+  return new Uint8Array(file);
+}
