@@ -33,7 +33,12 @@ async function main(): Promise<number> {
   try {
     const summary = await collectTmdb({ ...options, signal: controller.signal, progress });
     process.stdout.write(`${formatSummary(summary)}\n`);
-    return summary.interrupted ? 130 : 0;
+    if (summary.interrupted) return 130;
+    if (summary.totalRows === 0) {
+      process.stderr.write('error: no movie was kept, so no dataset was written: see the skip reasons above\n');
+      return 1;
+    }
+    return 0;
   } catch (err) {
     // Messages from the client are already redacted; this is the last line of defence for the secret.
     const message = err instanceof Error ? err.message : String(err);

@@ -42,6 +42,11 @@ export interface CollectOptions {
 }
 
 const SOURCE = 'tmdb_api';
+/**
+ * Poster downloads failing this many times in a row means the image host or --image-base is wrong, not
+ * that some posters are missing: stop rather than skip every movie (each waits out its retries).
+ */
+export const MAX_POSTER_FAILURES_IN_A_ROW = 20;
 
 interface Candidate {
   movie: DiscoverMovie & { poster_path: string };
@@ -71,6 +76,7 @@ class Collector {
   private readonly pagesPerRange: number;
   private genreNames = new Map<number, string>();
   private lastFlush = 0;
+  private posterFailuresInARow = 0;
 
   constructor(
     private readonly o: CollectOptions,
@@ -206,13 +212,19 @@ class Collector {
   }
 
   private async downloadPoster(id: number, posterPath: string): Promise<SkipReason | undefined> {
-    const url = `${(this.o.imageBase ?? DEFAULT_IMAGE_BASE).replace(/\/+$/, '')}${posterPath}`;
+    const imageBase = (this.o.imageBase ?? DEFAULT_IMAGE_BASE).replace(/\/+$/, '');
     let bytes: Uint8Array;
     try {
-      bytes = await this.client.getBytes(url);
+      bytes = await this.client.getBytes(`${imageBase}${posterPath}`);
+      this.posterFailuresInARow = 0;
     } catch (err) {
       // One missing image should not end a run of thousands; the next API call fails loudly if TMDB is down.
       if (err instanceof TmdbHttpError) {
+        if (++this.posterFailuresInARow >= MAX_POSTER_FAILURES_IN_A_ROW) {
+          throw new Error(
+            `${this.posterFailuresInARow} posters in a row could not be downloaded (the last: ${err.message}): check --image-base (${imageBase}) and that its host is reachable`,
+          );
+        }
         this.o.progress?.log(`skip ${id}: ${err.message}`);
         return 'poster_unavailable';
       }

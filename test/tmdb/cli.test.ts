@@ -55,6 +55,15 @@ describe('npm run data:tmdb', () => {
     expect(refused.stdout() + refused.stderr()).not.toContain(wrong);
   });
 
+  it('exits 1 when no movie could be kept (every poster missing at a wrong --image-base)', async () => {
+    const out = join(cwd, 'no-posters');
+    const wrongBase = run(['--out', out, '--api-base', fake.apiBase, '--image-base', `${fake.imageBase}/nowhere`, '--from', '2010', '--to', '2010']);
+    expect(await wrongBase.exited).toBe(1);
+    expect(wrongBase.stdout()).toContain(`Done: ${out}/manifest.csv has 0 movies`);
+    expect(wrongBase.stdout()).toContain('poster_unavailable 10');
+    expect(wrongBase.stderr()).toMatch(/error: no movie was kept, so no dataset was written/);
+  });
+
   it('resumes after being killed, keeping what was written and downloading nothing twice; never prints the key', async () => {
     const out = join(cwd, 'killed');
     const held = fake.hold('/t/p/w500/poster8.jpg');

@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import * as jpeg from 'jpeg-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../models/dataset';
-import { collectTmdb, type CollectOptions } from '../../models/tmdb/collector';
+import { collectTmdb, MAX_POSTER_FAILURES_IN_A_ROW, type CollectOptions } from '../../models/tmdb/collector';
 import type { Progress } from '../../models/tmdb/progress';
 import { moviesOfYear, startFakeTmdb, type FakeMovie, type FakeTmdb } from './fakeTmdb';
 
@@ -271,6 +271,16 @@ describe('collectTmdb', () => {
     const summary = await collectTmdb(options(fake, { toYear: 2010 }));
     expect(fake.count('/t/p/')).toBe(before);
     expect(summary).toMatchObject({ newRows: 4, postersReused: 4, postersDownloaded: 0 });
+  });
+
+  it(`stops after ${MAX_POSTER_FAILURES_IN_A_ROW} poster downloads fail in a row, naming the image base, and keeps the rows before`, async () => {
+    const movies = moviesOfYear(2010, MAX_POSTER_FAILURES_IN_A_ROW + 10, 1);
+    fake = await startFakeTmdb({ movies, pageSize: 5, credential: KEY });
+    // The first five posters are there; every later one is not (a host that stopped serving, say).
+    for (const m of movies.slice(5)) fake.queue(`/t/p/w500${m.poster_path}`, { status: 404 });
+    const error = (await collectTmdb(options(fake, { toYear: 2010, concurrency: 1 })).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(new RegExp(`^${MAX_POSTER_FAILURES_IN_A_ROW} posters in a row could not be downloaded \\(the last: GET .*/poster25\\.jpg: HTTP 404\\): check --image-base \\(${fake.imageBase}\\)`));
+    expect((await manifestRows()).map((row) => row.tmdb_id)).toEqual(['1', '2', '3', '4', '5']);
   });
 
   it('refuses to append to a file that is not a manifest', async () => {
