@@ -87,7 +87,6 @@ export async function trainAll(args: TrainArgs) {
   log(`${movies.length} movies; ${dataReport.emptyOverview.length} with an empty overview; ${image.problems.length} with a missing/undecodable poster; ${image.cached} poster features cached`);
 
   const split = stratifiedSplit(movies, args.seed);
-  await writeSplit(join(args.out, 'split.json'), split);
   const withText = (ids: number[]) => ids.filter((id) => tokens.has(id));
   const withImage = (ids: number[]) => ids.filter((id) => image.byId.has(id));
   const labelsOf = (ids: number[]) => ids.map((id) => byId.get(id)!.label);
@@ -150,8 +149,14 @@ export async function trainAll(args: TrainArgs) {
   };
   log(`validation ${JSON.stringify(validation)}`);
 
-  const manifest = await stage('export', () =>
-    writeArtifacts(
+  // Nothing goes into the output folder before training has succeeded: a failed or interrupted run leaves the
+  // previous split, models and report there as they were, still describing one another (evaluate and the
+  // web page's examples read the split to leave out what the models trained on).
+  const manifest = await stage('export', async () => {
+    // A report from an earlier run into the same folder describes other models.
+    await Promise.all(['evaluation.json', 'confusion.svg'].map((f) => rm(join(args.out, f), { force: true })));
+    await writeSplit(join(args.out, 'split.json'), split);
+    return writeArtifacts(
       args.out,
       {
         textEncoder: textEncoderOnnx(textModel.encoder),
@@ -161,8 +166,8 @@ export async function trainAll(args: TrainArgs) {
       },
       text,
       { ...IMAGE_PARAMS, dim: IMAGE_DIM },
-    ),
-  );
+    );
+  });
 
   let test;
   if (args.evaluate) {
@@ -172,9 +177,6 @@ export async function trainAll(args: TrainArgs) {
     test = { fusion: summary(report.fusion), text: summary(report.text), image: summary(report.image) };
     manifest.evaluation = { split: 'test', movies: report.movies, ...test, imageBySource: report.image.bySource };
     await saveManifest(args.out, manifest);
-  } else {
-    // A report from an earlier run into the same folder describes other models.
-    await Promise.all(['evaluation.json', 'confusion.svg'].map((f) => rm(join(args.out, f), { force: true })));
   }
 
   const run = {

@@ -197,6 +197,19 @@ describe('training pipeline on a tiny dataset', () => {
     expect(['evaluation.json', 'confusion.svg'].filter((f) => existsSync(join(rerun, f)))).toEqual([]);
   });
 
+  it('leaves the split, models and report of a folder as they were when a run fails before export', async () => {
+    const kept = join(dir, 'kept');
+    await mkdir(kept);
+    const files = await readdir(out());
+    await Promise.all(files.map((f) => copyFile(join(out(), f), join(kept, f))));
+    const noPosters = join(dir, 'kept-no-posters');
+    await mkdir(noPosters);
+    await copyFile(join(dir, 'data', 'manifest.csv'), join(noPosters, 'manifest.csv'));
+    // Another seed would write another split; this run fails after drawing it, before training.
+    await expect(trainAll({ data: noPosters, out: kept, cache: join(dir, 'cache'), epochs: 1, seed: 9, evaluate: false, progress: false, log: () => {} })).rejects.toThrow('no movie in the train split with a poster');
+    for (const f of files) expect(await readFile(join(kept, f)), f).toEqual(await readFile(join(out(), f)));
+  });
+
   it('writes a split keyed by tmdb_id', async () => {
     const split = await readSplit(join(out(), 'split.json'));
     expect(split.train.length + split.validation.length + split.test.length).toBe(GENRES.length * PER_CLASS);
