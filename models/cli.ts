@@ -1,3 +1,4 @@
+import { existsSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 /** Bad flags or settings: the CLI prints the message and exits 2. */
@@ -18,7 +19,9 @@ export function integer(name: string, value: string | undefined, fallback: numbe
  * (2 for bad flags).
  */
 export async function runMain(moduleUrl: string, main: () => Promise<void>): Promise<void> {
-  if (moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  // Node loads a script started through a symlink from its real path: compare real paths, or nothing runs.
+  const entry = process.argv[1] && existsSync(process.argv[1]) ? realpathSync(process.argv[1]) : process.argv[1];
+  if (!entry || moduleUrl !== pathToFileURL(entry).href) return;
   try {
     await main();
   } catch (err) {

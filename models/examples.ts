@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, open, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { GENRES, type Genre } from '../src/shared/labels';
+import { runMain } from './cli';
 import { loadDataset, type Movie } from './dataset';
 import { PROJECT_ROOT, sharedPaths } from './paths';
 import { seededRandom, shuffle } from './random';
@@ -110,7 +110,7 @@ export async function siteObjects(artifactsDir = join(PROJECT_ROOT, 'models', 'a
 }
 
 // `tsx models/examples.ts`: write examples.json and list the objects.
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+await runMain(import.meta.url, async () => {
   const objects = await siteObjects();
   for (const o of objects) console.log(`${o.key.padEnd(24)} <- ${o.path}`);
-}
+});

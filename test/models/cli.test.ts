@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../models/paths';
 import { runScript } from '../support/runScript';
 
 // `npm run train` and `npm run evaluate` as processes: what a user sees when a flag or a folder is wrong.
@@ -32,8 +33,16 @@ describe('training and evaluation commands', () => {
     expect(existsSync(join(cwd, 'out'))).toBe(false);
   });
 
-  it('evaluate on a folder without manifest.csv exits 1 naming the file', async () => {
-    const run = runScript('models/evaluate.ts', ['--data', join(cwd, 'nowhere')], env, cwd);
+  it.each([
+    ['', 'models/evaluate.ts'],
+    [' (started through a symlinked path)', 'LINK/models/evaluate.ts'],
+  ])('evaluate on a folder without manifest.csv exits 1 naming the file%s', async (_how, script) => {
+    if (script.startsWith('LINK/')) {
+      const link = join(cwd, 'project-link');
+      if (!existsSync(link)) await symlink(PROJECT_ROOT, link);
+      script = relative(PROJECT_ROOT, join(link, script.slice('LINK/'.length)));
+    }
+    const run = runScript(script, ['--data', join(cwd, 'nowhere')], env, cwd);
     expect(await run.exited).toBe(1);
     expect(run.stderr()).toContain(`error: ENOENT: no such file or directory, open '${join(cwd, 'nowhere', 'manifest.csv')}'`);
     expect(run.stderr()).toContain('(set DEBUG=1 to see where it failed)');
