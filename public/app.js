@@ -94,6 +94,11 @@ plotInput.addEventListener('keydown', (e) => {
 
 // ---------------------------------------------------------------- poster
 
+/** The drop zone's own words, also after a file the browser could not preview is removed. */
+function showDropHint() {
+  dropText.replaceChildren(el('strong', { text: 'Choose a poster' }), el('span', { text: 'or drop / paste an image here' }));
+}
+
 /** @param {File | null} file */
 function setPoster(file) {
   poster = file;
@@ -103,6 +108,7 @@ function setPoster(file) {
     preview.hidden = true;
     preview.removeAttribute('src');
     dropText.hidden = false;
+    showDropHint();
     dropZone.classList.remove('has-poster');
     posterName.textContent = 'No poster chosen.';
     posterClear.hidden = true;
@@ -126,9 +132,7 @@ preview.addEventListener('error', () => {
   dropText.hidden = false;
   dropText.replaceChildren(el('strong', { text: 'No preview' }), el('span', { text: 'the browser cannot show this file' }));
 });
-preview.addEventListener('load', () => {
-  dropText.replaceChildren(el('strong', { text: 'Choose a poster' }), el('span', { text: 'or drop / paste an image here' }));
-});
+preview.addEventListener('load', showDropHint);
 
 /**
  * Posters over this many pixels are scaled down in the browser before upload: the API refuses more than

@@ -265,6 +265,7 @@ describe('web page', () => {
     const notImage = new TextEncoder().encode('this is a text file, not a poster\n'.repeat(20));
     await page.locator('#plot').fill(PLOT);
     await page.setInputFiles('#poster', { name: 'poster.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(notImage) });
+    await expect.poll(() => page.locator('#drop-text').textContent()).toContain('No preview');
     await page.getByRole('button', { name: 'Classify', exact: true }).click();
     const direct = await postPredict(PLOT, { bytes: notImage, name: 'poster.jpg' });
     expect(direct.status).toBe(400);
@@ -277,6 +278,8 @@ describe('web page', () => {
 
     // Too long a plot: the counter warns, and the API's refusal is what the page reports.
     await page.getByRole('button', { name: 'Remove poster' }).click();
+    // The empty drop zone (the file input's accessible name) no longer speaks of the removed file.
+    expect(await page.locator('#drop-text').innerText()).toMatch(/^Choose a poster\s+or drop \/ paste an image here$/);
     const longPlot = 'word '.repeat(1_100).trim();
     await page.locator('#plot').fill(longPlot);
     expect(await page.locator('#plot-count').getAttribute('class')).toContain('over');
