@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { modelManifestSchema, type ModelManifest } from '../src/shared/modelManifest';
+import { modelManifestSchema, objectKey, type ModelManifest } from '../src/shared/modelManifest';
 import { siteObjects } from './examples';
 import { DERIVED_DIR, writeFeatureEncoder } from './featureEncoder';
 import { PROJECT_ROOT, sharedPaths } from './paths';
@@ -24,15 +24,15 @@ export async function readManifest(artifactsDir = ARTIFACTS_DIR): Promise<ModelM
  * artifacts from the artifacts folder, the tokenizer from ../shared (never copied), and the image encoder
  * derived from ../shared into a gitignored folder (rewritten only when it changed). What a predictor loads.
  */
-export async function modelFileObjects(artifactsDir = ARTIFACTS_DIR): Promise<ModelObject[]> {
+export async function modelFileObjects(artifactsDir = ARTIFACTS_DIR): Promise<(ModelObject & { file: string })[]> {
   const manifest = await readManifest(artifactsDir);
   await writeFeatureEncoder();
   const searchDirs = [artifactsDir, DERIVED_DIR, sharedPaths().tokenizerDir];
   const entries = [manifest.text.tokenizer, manifest.text.tokenizerConfig, ...Object.values(manifest.models)];
-  return entries.map(({ file }) => {
-    const dir = searchDirs.find((d) => existsSync(join(d, basename(file))));
-    if (!dir) throw new Error(`model file "${file}" is in neither ${searchDirs.join(' nor ')}`);
-    return { key: file, path: join(dir, basename(file)) };
+  return entries.map((entry) => {
+    const dir = searchDirs.find((d) => existsSync(join(d, basename(entry.file))));
+    if (!dir) throw new Error(`model file "${entry.file}" is in neither ${searchDirs.join(' nor ')}`);
+    return { file: entry.file, key: objectKey(entry), path: join(dir, basename(entry.file)) };
   });
 }
 

@@ -38,7 +38,7 @@ export class NodePredictor {
   static async load(options: { artifactsDir?: string; threads?: number } = {}): Promise<NodePredictor> {
     const artifactsDir = options.artifactsDir ?? ARTIFACTS_DIR;
     const manifest = await readManifest(artifactsDir);
-    const paths = new Map((await modelFileObjects(artifactsDir)).map((o) => [o.key, o.path]));
+    const paths = new Map((await modelFileObjects(artifactsDir)).map((o) => [o.file, o.path]));
     const read = async (entry: { file: string; sha256: string }) => {
       const bytes = await readFile(paths.get(entry.file)!);
       if (sha256(bytes) !== entry.sha256) throw new Error(`${entry.file} does not match manifest.json (sha256)`);

@@ -1,7 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-web/wasm';
 import { ApiError } from './apiError';
 import { createSession } from './ortRuntime';
-import { modelManifestSchema, type FileEntry, type ModelKey, type ModelManifest } from './shared/modelManifest';
+import { modelManifestSchema, objectKey, type FileEntry, type ModelKey, type ModelManifest } from './shared/modelManifest';
 import { TextTokenizer } from './shared/textTokens';
 import type { Env } from './env';
 
@@ -24,7 +24,7 @@ async function getObject(bucket: R2Bucket, key: string): Promise<R2ObjectBody> {
 }
 
 async function readVerified(bucket: R2Bucket, entry: FileEntry): Promise<Uint8Array> {
-  const bytes = new Uint8Array(await (await getObject(bucket, entry.file)).arrayBuffer());
+  const bytes = new Uint8Array(await (await getObject(bucket, objectKey(entry))).arrayBuffer());
   const digest = Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex');
   if (bytes.byteLength !== entry.bytes || digest !== entry.sha256) {
     throw unavailable(`model file "${entry.file}" does not match manifest.json (sha256 ${digest.slice(0, 12)}…, ${bytes.byteLength} bytes); republish the models`);

@@ -6,7 +6,7 @@ import { GENRES } from './labels';
  * from R2. It carries everything serving must do exactly as training did.
  */
 const fileEntry = z.object({
-  /** Object key in the bucket (relative to the manifest's prefix). */
+  /** File name in the pipeline's output; in the bucket it lives under `objectKey(entry)`. */
   file: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: z.number().int().positive(),
@@ -57,3 +57,10 @@ export const modelManifestSchema = z.object({
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 export type ModelKey = keyof ModelManifest['models'];
 export type FileEntry = z.infer<typeof fileEntry>;
+
+/**
+ * Where a file lives in the R2 bucket: under its own sha256, so publishing another version never
+ * overwrites a file that the current manifest.json names. A Worker starting while a publish is under way
+ * (or after one failed half-way) still loads the published version; manifest.json, put last, switches.
+ */
+export const objectKey = (entry: Pick<FileEntry, 'file' | 'sha256'>): string => `files/${entry.sha256}/${entry.file}`;

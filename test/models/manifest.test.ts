@@ -10,7 +10,7 @@ describe('committed model artifacts', () => {
   it('manifest.json matches the schema, and every file its sha256 and size', async () => {
     const manifest = modelManifestSchema.parse(JSON.parse(await readFile(join(ARTIFACTS_DIR, 'manifest.json'), 'utf8')));
     const entries = [manifest.text.tokenizer, manifest.text.tokenizerConfig, ...Object.values(manifest.models)];
-    const paths = new Map((await modelFileObjects()).map((o) => [o.key, o.path]));
+    const paths = new Map((await modelFileObjects()).map((o) => [o.file, o.path]));
     for (const entry of entries) {
       expect(entry.file).not.toContain('/');
       const bytes = await readFile(paths.get(entry.file)!);

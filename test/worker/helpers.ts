@@ -6,11 +6,15 @@ export const testEnv = env as unknown as Env & { POSTER_SERVER: string };
 
 export const fromB64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
-/** Fill this test file's R2 bucket with the served models (manifest last, as publish does). */
+/**
+ * Fill this test file's R2 bucket with the served models (manifest last, as publish does). Overrides are
+ * by file name (`text_encoder.onnx`, `manifest.json`): they replace what is stored under that file's key.
+ */
 export async function putModels(overrides: Record<string, Uint8Array | string> = {}): Promise<void> {
   const models = inject('models');
   const keys = Object.keys(models).sort((a, b) => Number(a === 'manifest.json') - Number(b === 'manifest.json'));
-  for (const key of keys) await testEnv.MODELS.put(key, overrides[key] ?? fromB64(models[key]));
+  const override = (key: string) => overrides[key.split('/').pop()!];
+  for (const key of keys) await testEnv.MODELS.put(key, override(key) ?? fromB64(models[key]));
 }
 
 export const call = (path: string, init?: RequestInit) =>

@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
-import { call, errorOf, fromB64, postJson, putModels } from './helpers';
+import { objectKey, type ModelManifest } from '../../src/shared/modelManifest';
+import { call, errorOf, fromB64, postJson, putModels, testEnv } from './helpers';
 
 // This file starts with an empty bucket; module state (the loaded models) is per test file.
 describe('models from R2', () => {
@@ -71,5 +72,16 @@ describe('models from R2', () => {
     // Fixed by publishing again: back to the published version.
     await putModels();
     expect(await versionOf()).toBe(published.version);
+  });
+
+  it('loads the published version while a next one is half uploaded: its files have their own keys', async () => {
+    const published = JSON.parse(new TextDecoder().decode(fromB64(inject('models')['manifest.json']))) as ModelManifest;
+    const next = new TextEncoder().encode('the next version of the text encoder');
+    const sha256 = Buffer.from(await crypto.subtle.digest('SHA-256', next)).toString('hex');
+    await testEnv.MODELS.put(objectKey({ file: published.models.textEncoder.file, sha256 }), next);
+    // A load now, as a Worker starting mid-publish does it, reads files the upload did not touch.
+    await testEnv.MODELS.put('manifest.json', JSON.stringify({ ...published, version: `${published.version}-mid-publish` }));
+    const res = await postJson({ plot: 'A detective hunts a killer.' });
+    expect(((await res.json()) as { modelVersion: string }).modelVersion).toBe(`${published.version}-mid-publish`);
   });
 });
