@@ -31,6 +31,13 @@ function startPosterServer(poster: Uint8Array): Promise<Server> {
       case '/slow':
         // Never answers; the Worker's timeout must fire.
         return;
+      case '/drip': {
+        // Answers at once, then sends a byte a second for ever: the timeout must also cover the body.
+        res.writeHead(200, { 'content-type': 'image/jpeg' });
+        const timer = setInterval(() => res.write(Buffer.from([0xff])), 1_000);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
       default:
         res.writeHead(404).end('not found');
     }

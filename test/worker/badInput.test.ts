@@ -47,6 +47,7 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     ['posterUrl answering 404', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/missing` }), 422, 'poster_url_failed'],
     ['posterUrl larger than the cap', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/huge` }), 413, 'poster_too_large'],
     ['posterUrl that never answers', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/slow` }), 422, 'poster_url_failed'],
+    ['posterUrl that answers, then drips its body', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/drip` }), 422, 'poster_url_failed'],
     ['unknown route', () => call('/nope'), 404, 'not_found'],
     ['GET /predict (the address typed into a browser)', () => call('/predict'), 405, 'method_not_allowed'],
   ] as const)('%s', async (_name, send, status, code) => {
