@@ -55,7 +55,7 @@ app.onError((err, c) => {
     // zod-openapi's media-type gate says only "Unsupported Media Type": name what POST /predict takes.
     if (err.status === 415) {
       const sent = (c.req.header('content-type') ?? '(none)').slice(0, 100);
-      return c.json(errorBody('unsupported_media_type', `Content-Type ${sent} is not accepted: send application/json or multipart/form-data`), 415);
+      return c.json(errorBody('unsupported_media_type', `Content-Type ${sent} is not accepted: send application/json, multipart/form-data or application/x-www-form-urlencoded`), 415);
     }
     const res = err.getResponse();
     if (res.headers.get('content-type')?.includes('json')) return res;

@@ -17,7 +17,7 @@ export const LIMITS = {
   posterMaxPixels: 2_000_000,
   /** Longest side accepted (the resize cost grows with it even at a small pixel count). */
   posterMaxSide: 4_096,
-  /** jpeg-js's own count of what it may allocate per JPEG: refuses 4:4:4 JPEGs above about 1.5 megapixels. */
+  /** jpeg-js's own count of what it may allocate per JPEG: admits 4:2:0 JPEGs up to about 1.5 and 4:4:4 up to about 1 megapixel. */
   posterJpegMemoryMB: 24,
   /** Whole request body (multipart or JSON with a base64 poster). */
   requestMaxBytes: 8 * 1024 * 1024,

@@ -29,7 +29,7 @@ const route = createRoute({
     400: errorContent('Missing or invalid input (empty plot, bad base64, not an image, ...)'),
     401: errorContent('Missing or wrong bearer token (only when API_TOKEN is set)'),
     413: errorContent('Body, poster bytes or poster pixels over the documented limits'),
-    415: errorContent('Content type is neither application/json nor multipart/form-data'),
+    415: errorContent('Content type is none of application/json, multipart/form-data, application/x-www-form-urlencoded'),
     422: errorContent('posterUrl could not be downloaded'),
     503: errorContent('Models missing or corrupt in R2; retried on the next request'),
   },

@@ -74,7 +74,7 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     const res = await call('/predict', { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'a plot' });
     expect(await errorOf(res)).toMatchObject({
       status: 415,
-      message: 'Content-Type text/plain; charset=utf-8 is not accepted: send application/json or multipart/form-data',
+      message: 'Content-Type text/plain; charset=utf-8 is not accepted: send application/json, multipart/form-data or application/x-www-form-urlencoded',
     });
     const bare = await call('/predict', { method: 'POST', body: fixture('gif') });
     expect(await errorOf(bare)).toMatchObject({ status: 415, message: expect.stringContaining('Content-Type (none) is not accepted') });
