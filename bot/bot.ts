@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Events, type ChatInputCommandInteraction } from 'discord.js';
-import { UNKNOWN_COMMAND_MESSAGE } from '../src/discord/genreReply';
+import { Client, Events, type CommandInteraction } from 'discord.js';
+import { FAILED_MESSAGE, UNKNOWN_COMMAND_MESSAGE } from '../src/discord/genreReply';
 import { commands } from './commands';
 import type { CommandContext } from './commands/command';
 import type { BotConfig } from './config';
@@ -25,7 +25,6 @@ export interface BotOptions {
 const SHUTDOWN_GRACE_MS = 10_000;
 /** How long stop() then waits for the aborted interactions to post their message. */
 const ABORTED_REPLY_MS = 5_000;
-const FAILED = 'Something went wrong while answering. Please try again.';
 const RESTARTING = 'The bot is restarting; please try again in a moment.';
 
 /** Whether every promise settled within `ms` (the timer does not hold the process open). */
@@ -46,13 +45,14 @@ export async function startBot(config: BotConfig, log: Logger, options: BotOptio
   const inFlight = new Map<Promise<void>, AbortController>();
   let stopping = false;
 
-  async function answer(interaction: ChatInputCommandInteraction, signal: AbortSignal): Promise<void> {
+  async function answer(interaction: CommandInteraction, signal: AbortSignal): Promise<void> {
     if (stopping) {
       log.info('interaction refused while shutting down', { command: interaction.commandName, interaction: interaction.id });
       return replyPrivately(interaction, RESTARTING);
     }
     const command = commands.get(interaction.commandName);
-    if (!command) {
+    // A user or message command (a stale registration) is unknown even when it shares a slash command's name.
+    if (!command || !interaction.isChatInputCommand()) {
       log.warn('unknown command', { command: interaction.commandName });
       return replyPrivately(interaction, UNKNOWN_COMMAND_MESSAGE);
     }
@@ -60,7 +60,8 @@ export async function startBot(config: BotConfig, log: Logger, options: BotOptio
   }
 
   client.on(Events.InteractionCreate, (interaction) => {
-    if (!interaction.isChatInputCommand()) return;
+    // Slash, user and message commands; autocomplete and components: /genre has none.
+    if (!interaction.isCommand()) return;
     const controller = new AbortController();
     const run = answer(interaction, controller.signal)
       .catch(async (err: unknown) => {
@@ -68,7 +69,7 @@ export async function startBot(config: BotConfig, log: Logger, options: BotOptio
         const aborted = controller.signal.aborted;
         if (aborted) log.warn('interaction aborted at shutdown', { command: interaction.commandName, interaction: interaction.id });
         else log.error('command failed', { command: interaction.commandName, interaction: interaction.id, error: err });
-        await replyPrivately(interaction, aborted ? RESTARTING : FAILED).catch((e: unknown) => log.error('could not report the failure', { interaction: interaction.id, error: e }));
+        await replyPrivately(interaction, aborted ? RESTARTING : FAILED_MESSAGE).catch((e: unknown) => log.error('could not report the failure', { interaction: interaction.id, error: e }));
       })
       .finally(() => inFlight.delete(run));
     inFlight.set(run, controller);

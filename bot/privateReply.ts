@@ -1,11 +1,11 @@
-import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { MessageFlags, type CommandInteraction } from 'discord.js';
 
 /**
  * Answers only the user who invoked the command: an ephemeral reply, or, once a public deferral shows,
  * that deferral deleted and an ephemeral follow-up sent (a follow-up while the deferral shows would take
  * its place and stay public).
  */
-export async function replyPrivately(interaction: ChatInputCommandInteraction, content: string): Promise<void> {
+export async function replyPrivately(interaction: CommandInteraction, content: string): Promise<void> {
   if (!interaction.deferred && !interaction.replied) {
     await interaction.reply({ content, flags: MessageFlags.Ephemeral });
     return;

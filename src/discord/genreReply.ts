@@ -48,6 +48,9 @@ const USAGE = 'Use `/genre plot:<what happens>` and/or `/genre poster:<image>`.'
 /** The answer to any command other than /genre (a stale registration), in both modes. */
 export const UNKNOWN_COMMAND_MESSAGE = 'This app only knows `/genre`.';
 
+/** When the answer itself could not be posted (Discord refused it), in both modes. */
+export const FAILED_MESSAGE = 'Something went wrong while answering. Please try again.';
+
 /** What the user reads when a /genre invocation cannot be answered. */
 export function problemMessage(problem: GenreProblem): string {
   switch (problem.kind) {

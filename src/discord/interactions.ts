@@ -14,7 +14,7 @@ import type { AppEnv, Env } from '../env';
 import { posterFromUrl } from '../posterInput';
 import { predict } from '../predict';
 import { checkGenreRequest, genreCommand, genreRequestFromData, type PosterAttachment } from './genreCommand';
-import { genreEmbed, problemFromApiError, problemMessage, UNKNOWN_COMMAND_MESSAGE } from './genreReply';
+import { FAILED_MESSAGE, genreEmbed, problemFromApiError, problemMessage, UNKNOWN_COMMAND_MESSAGE } from './genreReply';
 
 /** Signed requests older (or newer) than this are refused, so a captured request cannot be replayed later. */
 export const SIGNATURE_MAX_AGE_S = 5 * 60;
@@ -63,8 +63,9 @@ async function callWebhook(env: Env, interaction: APIInteraction, method: 'PATCH
  */
 async function answerDeferred(env: Env, interaction: APIInteraction, answer: GenreAnswer): Promise<void> {
   if ('embeds' in answer) {
-    await callWebhook(env, interaction, 'PATCH', '/messages/@original', answer);
-    return;
+    if (await callWebhook(env, interaction, 'PATCH', '/messages/@original', answer)) return;
+    // Discord refused the embed: say so privately, as the gateway bot does, rather than leave "thinking…" showing.
+    answer = { content: FAILED_MESSAGE };
   }
   if (await callWebhook(env, interaction, 'DELETE', '/messages/@original')) await callWebhook(env, interaction, 'POST', '', { ...answer, flags: 64 /* Ephemeral */ });
 }

@@ -267,6 +267,18 @@ describe('/genre through the gateway with the real Worker', () => {
     });
   });
 
+  it('answers a user command ephemerally as unknown, even one named genre (a stale registration)', async () => {
+    await withBot(`${worker.url}/predict`, {}, async ({ logs }) => {
+      const base = genreInteraction(discord.applicationId, {});
+      const target = base.user!;
+      const userCommand = { ...base, data: { id: '200000000000000009', name: 'genre', type: 2, target_id: target.id, resolved: { users: { [target.id]: target } } } };
+      discord.dispatchInteraction(userCommand);
+      const callback = await discord.waitForCall((c) => c.method === 'POST' && c.path === `/interactions/${base.id}/${base.token}/callback`);
+      expect(callback.body).toEqual({ type: 4, data: expect.objectContaining({ content: 'This app only knows `/genre`.', flags: 64 }) });
+      expect(logs.map((l) => JSON.parse(l).msg)).toContain('unknown command');
+    });
+  });
+
   it('reports a /predict that refuses the bot itself (PREDICT_URL without /predict: 405) as misconfiguration, logged as an error', async () => {
     await withBot(`${worker.url}/`, {}, async ({ logs }) => {
       const { followUp } = await invoke({ plot: PLOTS.horror });

@@ -133,6 +133,20 @@ describe('/genre over HTTP interactions', () => {
     expect(discord.calls.some((c) => c.method === 'PATCH' && c.path.startsWith(webhook))).toBe(false);
   });
 
+  it('tells the caller privately when Discord refuses the embed, instead of leaving "thinking…" showing', async () => {
+    const interaction = genreInteraction(discord.applicationId, { plot: PLOTS.comedy });
+    const original = new RegExp(`^/webhooks/\\d+/${interaction.token}/messages/@original$`);
+    // The edit and its one retry are both refused.
+    discord.rateLimitNext(original, 0.1);
+    discord.rateLimitNext(original, 0.1);
+    expect(await (await postSigned(interaction)).json()).toEqual({ type: 5 });
+    const webhook = `/webhooks/${discord.applicationId}/${interaction.token}`;
+    const followUp = await discord.waitForCall((c) => c.method === 'POST' && c.path === webhook);
+    expect(followUp.body).toEqual({ content: 'Something went wrong while answering. Please try again.', flags: 64 });
+    const calls = discord.calls.filter((c) => c.path.startsWith(webhook)).map((c) => `${c.method} ${c.status}`);
+    expect(calls).toEqual(['PATCH 429', 'PATCH 429', 'DELETE 204', 'POST 200']);
+  });
+
   it('waits out a Discord rate limit on the follow-up edit', async () => {
     discord.rateLimitNext(/^\/webhooks\//, 0.3);
     const interaction = genreInteraction(discord.applicationId, { plot: PLOTS.comedy });
