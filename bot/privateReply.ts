@@ -1,4 +1,4 @@
-import { MessageFlags, type CommandInteraction } from 'discord.js';
+import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type CommandInteraction } from 'discord.js';
 
 /**
  * Answers only the user who invoked the command: an ephemeral reply, or, once a public deferral shows,
@@ -10,6 +10,9 @@ export async function replyPrivately(interaction: CommandInteraction, content: s
     await interaction.reply({ content, flags: MessageFlags.Ephemeral });
     return;
   }
-  await interaction.deleteReply();
+  // Unknown Message: the deferral is already gone (a moderator deleted it, or an earlier attempt did); still answer.
+  await interaction.deleteReply().catch((err: unknown) => {
+    if (!(err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage)) throw err;
+  });
   await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
 }

@@ -41,8 +41,8 @@ const ephemeral = (content: string): APIInteractionResponse => ({ type: 4 /* Cha
 type WebhookBody = RESTPatchAPIWebhookWithTokenMessageJSONBody | RESTPostAPIWebhookWithTokenJSONBody;
 type GenreAnswer = { embeds: APIEmbed[] } | { content: string };
 
-/** One call to the interaction's webhook; on a 429 wait as Discord asks (bounded) and try once more. Whether it succeeded. */
-async function callWebhook(env: Env, interaction: APIInteraction, method: 'PATCH' | 'DELETE' | 'POST', path: string, body?: WebhookBody): Promise<boolean> {
+/** One call to the interaction's webhook; on a 429 wait as Discord asks (bounded) and try once more. Its final HTTP status. */
+async function callWebhook(env: Env, interaction: APIInteraction, method: 'PATCH' | 'DELETE' | 'POST', path: string, body?: WebhookBody): Promise<number> {
   const url = `${env.DISCORD_API_BASE ?? DEFAULT_DISCORD_API}/webhooks/${interaction.application_id}/${interaction.token}${path}`;
   const init: RequestInit = body ? { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : { method };
   let res = await fetch(url, init);
@@ -54,8 +54,10 @@ async function callWebhook(env: Env, interaction: APIInteraction, method: 'PATCH
   // The URL holds the interaction token, so only the method and status are logged.
   if (!res.ok) log('error', 'discord webhook call failed', { interaction: interaction.id, method, status: res.status });
   await res.body?.cancel();
-  return res.ok;
+  return res.status;
 }
+
+const succeeded = (status: number) => status >= 200 && status < 300;
 
 /**
  * The embed replaces the deferred response. A failure goes to the caller only: the public deferral is
@@ -63,11 +65,13 @@ async function callWebhook(env: Env, interaction: APIInteraction, method: 'PATCH
  */
 async function answerDeferred(env: Env, interaction: APIInteraction, answer: GenreAnswer): Promise<void> {
   if ('embeds' in answer) {
-    if (await callWebhook(env, interaction, 'PATCH', '/messages/@original', answer)) return;
+    if (succeeded(await callWebhook(env, interaction, 'PATCH', '/messages/@original', answer))) return;
     // Discord refused the embed: say so privately, as the gateway bot does, rather than leave "thinking…" showing.
     answer = { content: FAILED_MESSAGE };
   }
-  if (await callWebhook(env, interaction, 'DELETE', '/messages/@original')) await callWebhook(env, interaction, 'POST', '', { ...answer, flags: 64 /* Ephemeral */ });
+  // 404: the deferral is already gone (a moderator deleted it, say); the follow-up is still owed.
+  const deleted = await callWebhook(env, interaction, 'DELETE', '/messages/@original');
+  if (succeeded(deleted) || deleted === 404) await callWebhook(env, interaction, 'POST', '', { ...answer, flags: 64 /* Ephemeral */ });
 }
 
 async function completeGenre(env: Env, interaction: APIChatInputApplicationCommandInteraction, input: { plot?: string; poster?: PosterAttachment }): Promise<void> {

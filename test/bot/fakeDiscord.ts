@@ -27,6 +27,8 @@ export interface FakeDiscord {
   whenReady(): Promise<void>;
   /** Answer the next request whose path matches with a 429 (Discord's rate-limit shape). */
   rateLimitNext(pathMatch: RegExp, retryAfterS: number): void;
+  /** Answer the next `method` request whose path matches with this status and Discord error code. */
+  failNext(method: string, pathMatch: RegExp, status: number, code: number): void;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startFakeDiscord(options: { applicationId?: string; botUse
   const listeners = new Set<() => void>();
   const sockets = new Set<WebSocket>();
   const rateLimits: { pathMatch: RegExp; retryAfterS: number }[] = [];
+  const failures: { method: string; pathMatch: RegExp; status: number; code: number }[] = [];
   let sequence = 0;
   let readyCount = 0;
   const record = (call: RecordedCall) => {
@@ -103,6 +106,12 @@ export async function startFakeDiscord(options: { applicationId?: string; botUse
       res.setHeader('x-ratelimit-bucket', 'fake-webhook-bucket');
       res.setHeader('x-ratelimit-scope', 'user');
       return reply(429, { message: 'You are being rate limited.', retry_after: retryAfterS, global: false });
+    }
+
+    const failing = failures.findIndex((f) => f.method === req.method && f.pathMatch.test(path));
+    if (failing >= 0) {
+      const [{ status, code }] = failures.splice(failing, 1);
+      return reply(status, { message: `fake Discord refused with ${code}`, code });
     }
 
     let m: RegExpExecArray | null;
@@ -183,6 +192,7 @@ export async function startFakeDiscord(options: { applicationId?: string; botUse
       for (const ws of sockets) ws.send(JSON.stringify({ op: 0, t: 'INTERACTION_CREATE', s: ++sequence, d: interaction }));
     },
     rateLimitNext: (pathMatch, retryAfterS) => void rateLimits.push({ pathMatch, retryAfterS }),
+    failNext: (method, pathMatch, status, code) => void failures.push({ method, pathMatch, status, code }),
     async close() {
       for (const ws of sockets) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

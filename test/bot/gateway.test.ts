@@ -267,6 +267,14 @@ describe('/genre through the gateway with the real Worker', () => {
     });
   });
 
+  it('still sends the ephemeral follow-up when the deferral was already deleted (Unknown Message)', async () => {
+    await withBot(`${worker.url}/`, {}, async () => {
+      discord.failNext('DELETE', /\/messages\/@original$/, 404, 10008);
+      const { followUp } = await invoke({ plot: PLOTS.horror });
+      expect(contentOf(await followUp())).toContain('configuration problem on our side');
+    });
+  });
+
   it('answers a user command ephemerally as unknown, even one named genre (a stale registration)', async () => {
     await withBot(`${worker.url}/predict`, {}, async ({ logs }) => {
       const base = genreInteraction(discord.applicationId, {});

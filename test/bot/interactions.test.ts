@@ -133,6 +133,14 @@ describe('/genre over HTTP interactions', () => {
     expect(discord.calls.some((c) => c.method === 'PATCH' && c.path.startsWith(webhook))).toBe(false);
   });
 
+  it('still sends the ephemeral follow-up when the deferral was already deleted (Unknown Message)', async () => {
+    const interaction = genreInteraction(discord.applicationId, { poster: { url: `${posters.url}/attachments/fake.png`, filename: 'fake.png', contentType: 'image/png' } });
+    discord.failNext('DELETE', new RegExp(`/${interaction.token}/messages/@original$`), 404, 10008);
+    expect(await (await postSigned(interaction)).json()).toEqual({ type: 5 });
+    const followUp = await discord.waitForCall((c) => c.method === 'POST' && c.path === `/webhooks/${discord.applicationId}/${interaction.token}`);
+    expect(followUp.body).toMatchObject({ flags: 64, content: expect.stringMatching(/^The classifier refused this input/) });
+  });
+
   it('tells the caller privately when Discord refuses the embed, instead of leaving "thinking…" showing', async () => {
     const interaction = genreInteraction(discord.applicationId, { plot: PLOTS.comedy });
     const original = new RegExp(`^/webhooks/\\d+/${interaction.token}/messages/@original$`);
