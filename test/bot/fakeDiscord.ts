@@ -65,8 +65,8 @@ export async function startFakeDiscord(options: { applicationId?: string; botUse
   const calls: RecordedCall[] = [];
   const listeners = new Set<() => void>();
   const sockets = new Set<WebSocket>();
-  const rateLimits: { pathMatch: RegExp; retryAfterS: number }[] = [];
-  const failures: { method: string; pathMatch: RegExp; status: number; code: number }[] = [];
+  /** Answers to give instead of the normal one, each once, to the next request it matches (any method when unset). */
+  const scripted: { method?: string; pathMatch: RegExp; status: number; headers?: Record<string, string>; body: object }[] = [];
   let sequence = 0;
   let readyCount = 0;
   const record = (call: RecordedCall) => {
@@ -95,23 +95,11 @@ export async function startFakeDiscord(options: { applicationId?: string; botUse
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     };
 
-    const limited = rateLimits.findIndex((r) => r.pathMatch.test(path));
-    if (limited >= 0) {
-      const [{ retryAfterS }] = rateLimits.splice(limited, 1);
-      // The headers Discord sends with a bucket's 429: the bucket is empty until the reset.
-      res.setHeader('retry-after', String(retryAfterS));
-      res.setHeader('x-ratelimit-limit', '5');
-      res.setHeader('x-ratelimit-remaining', '0');
-      res.setHeader('x-ratelimit-reset-after', String(retryAfterS));
-      res.setHeader('x-ratelimit-bucket', 'fake-webhook-bucket');
-      res.setHeader('x-ratelimit-scope', 'user');
-      return reply(429, { message: 'You are being rate limited.', retry_after: retryAfterS, global: false });
-    }
-
-    const failing = failures.findIndex((f) => f.method === req.method && f.pathMatch.test(path));
-    if (failing >= 0) {
-      const [{ status, code }] = failures.splice(failing, 1);
-      return reply(status, { message: `fake Discord refused with ${code}`, code });
+    const next = scripted.findIndex((r) => (r.method ?? req.method) === req.method && r.pathMatch.test(path));
+    if (next >= 0) {
+      const [{ status, headers, body: answer }] = scripted.splice(next, 1);
+      for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
+      return reply(status, answer);
     }
 
     let m: RegExpExecArray | null;
@@ -191,8 +179,22 @@ export async function startFakeDiscord(options: { applicationId?: string; botUse
     dispatchInteraction(interaction) {
       for (const ws of sockets) ws.send(JSON.stringify({ op: 0, t: 'INTERACTION_CREATE', s: ++sequence, d: interaction }));
     },
-    rateLimitNext: (pathMatch, retryAfterS) => void rateLimits.push({ pathMatch, retryAfterS }),
-    failNext: (method, pathMatch, status, code) => void failures.push({ method, pathMatch, status, code }),
+    rateLimitNext: (pathMatch, retryAfterS) =>
+      void scripted.push({
+        pathMatch,
+        status: 429,
+        // The headers Discord sends with a bucket's 429: the bucket is empty until the reset.
+        headers: {
+          'retry-after': String(retryAfterS),
+          'x-ratelimit-limit': '5',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset-after': String(retryAfterS),
+          'x-ratelimit-bucket': 'fake-webhook-bucket',
+          'x-ratelimit-scope': 'user',
+        },
+        body: { message: 'You are being rate limited.', retry_after: retryAfterS, global: false },
+      }),
+    failNext: (method, pathMatch, status, code) => void scripted.push({ method, pathMatch, status, body: { message: `fake Discord refused with ${code}`, code } }),
     async close() {
       for (const ws of sockets) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
