@@ -4,6 +4,7 @@ import { startBot, type BotOptions, type RunningBot } from '../../bot/bot';
 import { loadBotConfig } from '../../bot/config';
 import { createLogger } from '../../bot/log';
 import { freePort } from '../support/ports';
+import { startTogether } from '../support/startTogether';
 import { startWorker, type StartedWorker } from '../support/worker';
 import { startFakeDiscord, type FakeDiscord, type RecordedCall } from './fakeDiscord';
 import { expectEmbedFor, genreInteraction, listen, PLOTS, POSTERS, predictDirect, startPosterServer, type LocalServer, type PosterOption } from './support';
@@ -18,7 +19,11 @@ let discord: FakeDiscord;
 let posters: LocalServer;
 
 beforeAll(async () => {
-  [worker, discord, posters] = await Promise.all([startWorker({ persistTo: inject('wranglerState') }), startFakeDiscord(), startPosterServer()]);
+  [worker, discord, posters] = await startTogether<[StartedWorker, FakeDiscord, LocalServer]>([
+    startWorker({ persistTo: inject('wranglerState') }),
+    startFakeDiscord(),
+    startPosterServer(),
+  ]);
 });
 
 afterAll(async () => {

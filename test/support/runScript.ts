@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../models/paths';
+import { detachedChildrenDieWithThisProcess } from './processes';
 
 const BIN = join(PROJECT_ROOT, 'node_modules', '.bin');
 
@@ -16,6 +17,7 @@ export interface ScriptRun {
 
 /** Run a TypeScript entry point the way `npm run` does (tsx on the project's Node 22), with only the given env. */
 export function runScript(script: string, args: string[], env: Record<string, string>, cwd: string): ScriptRun {
+  detachedChildrenDieWithThisProcess();
   const child = spawn(join(BIN, 'tsx'), [join(PROJECT_ROOT, script), ...args], {
     cwd,
     detached: true,

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../models/paths';
 import { freePort } from './ports';
+import { detachedChildrenDieWithThisProcess } from './processes';
 
 export interface StartedWorker {
   url: string;
@@ -26,6 +27,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Sta
   for (const [k, v] of Object.entries(options.vars ?? {})) args.push('--var', `${k}:${v}`);
 
   let log = '';
+  detachedChildrenDieWithThisProcess();
   const child: ChildProcess = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'wrangler'), args, {
     cwd: PROJECT_ROOT,
     detached: true,
@@ -40,12 +42,19 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Sta
   });
   child.stdout?.on('data', (d) => (log += d));
   child.stderr?.on('data', (d) => (log += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const exited = new Promise<unknown>((resolve) => child.once('exit', resolve));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // the whole group is gone
+    }
+  };
 
+  // The group, not just wrangler: its workerd may outlive a wrangler that exited on its own.
   const stop = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    process.kill(-child.pid, 'SIGTERM');
-    const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 5_000);
+    signalGroup('SIGTERM');
+    const timer = setTimeout(() => signalGroup('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);
   };
@@ -53,7 +62,10 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Sta
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${log}`);
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`wrangler dev exited with ${child.exitCode}:\n${log}`);
+    }
     try {
       const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
       if (res.ok) return { url, output: () => log, stop };

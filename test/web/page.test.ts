@@ -4,12 +4,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPaths } from '../../models/paths';
 import { gradient, toJpeg, toPng } from '../support/imageFixtures';
+import { startTogether } from '../support/startTogether';
 import { startWorker, type StartedWorker } from '../support/worker';
 import { launchChromium, OUTPUT_DIR, percent } from './support';
 
 /**
  * The page at GET / of the real Worker (`wrangler dev` with the published models), driven in
- * Debian's Chromium: what it shows must be exactly what POST /predict answers for the same input.
+ * Chromium (test/web/chromium.ts): what it shows must be exactly what POST /predict answers for the same input.
  */
 
 interface Prediction {
@@ -43,7 +44,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   // The shared state holds everything `npm run models:publish` uploads, examples and report included.
-  [worker, browser] = await Promise.all([startWorker({ persistTo: inject('wranglerState') }), launchChromium()]);
+  [worker, browser] = await startTogether<[StartedWorker, Browser]>([startWorker({ persistTo: inject('wranglerState') }), launchChromium()]);
 }, 120_000);
 
 afterAll(async () => {
