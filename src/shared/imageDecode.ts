@@ -1,7 +1,7 @@
 import { imageSize } from 'image-size';
 import * as jpeg from 'jpeg-js';
 import { decode as decodePng, convertIndexedToRgb } from 'fast-png';
-import { decode as decodeBmp } from 'bmp-ts';
+import { decode as decodeBmp } from 'bmpimagejs';
 import decodeWebp, { init as initWebp } from '@jsquash/webp/decode.js';
 import { ImageInputError } from './imageError';
 import { applyOrientation } from './imageOrientation';
@@ -110,11 +110,8 @@ function rgbaFromPng(bytes: Uint8Array): RgbaImage {
   return { width, height, data: out };
 }
 
-/**
- * Where bmp-ts starts reading pixels: after the file header, the info header, any colour masks that follow
- * a 40-byte header, and the palette. It never seeks to the file's own pixel offset.
- */
-function bmpReadStart(view: DataView): number {
+/** Where a BMP's pixels can start: after the file header, the info header, any colour masks that follow a 40-byte header, and the palette. */
+function bmpHeadersEnd(view: DataView): number {
   const headerSize = view.getUint32(14, true);
   const bitsPerPixel = view.getUint16(28, true);
   const compression = view.getUint32(30, true);
@@ -127,27 +124,21 @@ function bmpReadStart(view: DataView): number {
 
 function rgbaFromBmp(bytes: Uint8Array): RgbaImage {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // bmpimagejs (a port of NetSurf's libnsbmp) rejects ImageMagick's RLE files (an end-of-line code after the last row).
+  const compression = view.getUint32(30, true);
+  if (compression === 1 || compression === 2) {
+    throw new ImageInputError('unsupported_image', 'poster is a run-length encoded (RLE) BMP, which is not supported; send an uncompressed BMP, or JPEG, PNG or WebP');
+  }
   const offset = view.getUint32(10, true);
-  const start = bmpReadStart(view);
-  if (offset < start) throw new ImageInputError('invalid_image', `poster bmp pixel data (at byte ${offset}) overlaps its header`);
-  // A gap before the pixels (the offset says where they are): close it so that bmp-ts reads the right bytes.
-  let file = bytes;
-  if (offset > start) {
-    file = new Uint8Array(bytes.length - (offset - start));
-    file.set(bytes.subarray(0, start));
-    file.set(bytes.subarray(offset), start);
-  }
-  // bmp-ts reads a Node Buffer and returns A,B,G,R (its RGBA option garbles palette images).
-  const img = decodeBmp(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
-  const out = new Uint8Array(img.width * img.height * 4);
-  for (let i = 0; i < out.length; i += 4) {
-    out[i] = img.data[i + 3];
-    out[i + 1] = img.data[i + 2];
-    out[i + 2] = img.data[i + 1];
-    // Opaque: many writers leave a BMP's alpha bytes at 0 in an opaque picture, and a poster is opaque.
-    out[i + 3] = 255;
-  }
-  return { width: img.width, height: img.height, data: out };
+  if (offset < bmpHeadersEnd(view)) throw new ImageInputError('invalid_image', `poster bmp pixel data (at byte ${offset}) overlaps its header`);
+  // It places 32-bit rows counting from the end of the buffer, so bytes after the pixels (an ICC profile, padding) made it fail.
+  const rowBytes = Math.ceil((view.getInt32(18, true) * view.getUint16(28, true)) / 32) * 4;
+  const pixelsEnd = offset + rowBytes * Math.abs(view.getInt32(22, true));
+  const img = decodeBmp(bytes.slice(0, pixelsEnd).buffer);
+  const data = new Uint8Array(img.pixels.buffer, img.pixels.byteOffset, img.pixels.byteLength);
+  // Opaque: many writers leave a BMP's alpha bytes at 0 in an opaque picture, and a poster is opaque.
+  for (let i = 3; i < data.length; i += 4) data[i] = 255;
+  return { width: img.width, height: img.height, data };
 }
 
 async function decodeFormat(format: ImageFormat, bytes: Uint8Array, limits: DecodeLimits): Promise<RgbaImage> {

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import { decode as decodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../models/paths';
 import { POSTER_DECODE_LIMITS as WORKER_LIMITS } from '../../src/limits';
 import { decodeImage, DEFAULT_DECODE_LIMITS } from '../../src/shared/imageDecode';
 import { resizeRgb } from '../../src/shared/imageResize';
@@ -41,6 +45,33 @@ describe('shared image decoding', () => {
       const img = await decodeImage(toBmp(pixels, w, h, layout), WORKER_LIMITS);
       expect([img.width, img.height]).toEqual([w, h]);
       expect(img.data).toEqual(pixels);
+    });
+
+    // Written by ImageMagick 6.9 from a 37x23 (38x23) crop of dataset poster 100.jpg, e.g.
+    // `convert 100.jpg -crop 37x23+10+10 +repage -colors 16 bmp3:pal4.bmp` (pal1: `-colors 2 -type palette`,
+    // rle8: `-colors 200 -compress RLE`), with the pixels Pillow 9.4 decodes them to in <name>.pillow.png.
+    const fixture = (name: string) => new Uint8Array(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'bmp', name)));
+
+    it.each(['pal4', 'pal4-even', 'pal1'])("decodes ImageMagick's %s.bmp to the pixels Pillow decodes", async (name) => {
+      const img = await decodeImage(fixture(`${name}.bmp`), WORKER_LIMITS);
+      const expected = decodePng(fixture(`${name}.pillow.png`));
+      expect([img.width, img.height]).toEqual([expected.width, expected.height]);
+      const rgb = Array.from({ length: img.width * img.height }, (_, p) => Array.from(img.data.subarray(p * 4, p * 4 + 3)));
+      expect(rgb).toEqual(Array.from({ length: img.width * img.height }, (_, p) => Array.from(expected.data.subarray(p * 3, p * 3 + 3))));
+    });
+
+    it('refuses a run-length encoded BMP (RLE8 from ImageMagick, RLE4) with unsupported_image', async () => {
+      await expect(decodeImage(fixture('rle8.bmp'), WORKER_LIMITS)).rejects.toMatchObject({ code: 'unsupported_image', message: expect.stringContaining('RLE') });
+      const rle4 = fixture('pal4.bmp');
+      new DataView(rle4.buffer).setUint32(30, 2, true); // BI_RLE4
+      await expect(decodeImage(rle4, WORKER_LIMITS)).rejects.toMatchObject({ code: 'unsupported_image' });
+    });
+
+    it('decodes a 32-bit BMP followed by other bytes (an ICC profile, padding)', async () => {
+      const bmp = toBmp(pixels, w, h, { headerSize: 124, bitsPerPixel: 32, masks: [0xff0000, 0xff00, 0xff] });
+      const padded = new Uint8Array(bmp.length + 6);
+      padded.set(bmp);
+      expect((await decodeImage(padded, WORKER_LIMITS)).data).toEqual(pixels);
     });
 
     it('refuses a BMP whose pixel offset points into its header', async () => {
