@@ -45,12 +45,41 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
+/** A JPEG's frame header (SOFn marker and sample precision), found by walking the marker segments before it. */
+function jpegFrame(bytes: Uint8Array): { marker: number; precision: number } | undefined {
+  for (let pos = 2; pos + 4 < bytes.length; ) {
+    if (bytes[pos] !== 0xff) return undefined;
+    const marker = bytes[pos + 1];
+    if (marker === 0xff) {
+      pos++; // fill byte
+      continue;
+    }
+    // SOF0-SOF15 but DHT (C4), JPG (C8) and DAC (CC); a scan or the end before a frame leaves it to the decoder.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return { marker, precision: bytes[pos + 4] };
+    if (marker === 0xda || marker === 0xd9) return undefined;
+    pos += 2 + ((bytes[pos + 2] << 8) | bytes[pos + 3]);
+  }
+  return undefined;
+}
+
+/**
+ * jpeg-js decodes 8-bit Huffman-coded sequential and progressive JPEGs (SOF0-SOF2). It reads any other
+ * precision as 8-bit (a 12-bit grey comes out black or white) and fails on other frame types as if corrupt.
+ */
+function checkJpegFrame(bytes: Uint8Array): void {
+  const frame = jpegFrame(bytes);
+  if (!frame || (frame.marker <= 0xc2 && frame.precision === 8)) return;
+  const kind = frame.precision !== 8 ? `${frame.precision}-bit` : `SOF${frame.marker - 0xc0} (lossless, hierarchical or arithmetic-coded)`;
+  throw new ImageInputError('unsupported_image', `poster is a ${kind} JPEG, which is not supported; send an 8-bit baseline or progressive JPEG, or PNG or WebP`);
+}
+
 /** Width and height from the header alone (the decompression-bomb check), and a JPEG's EXIF orientation. */
 export function probeImage(bytes: Uint8Array): { format: ImageFormat; width: number; height: number; orientation?: number } {
   const format = sniffFormat(bytes);
   if (!format) {
     throw new ImageInputError('unsupported_image', `poster is not a supported image; send one of: ${SUPPORTED_FORMATS.join(', ')}`);
   }
+  if (format === 'jpeg') checkJpegFrame(bytes);
   let size;
   try {
     size = imageSize(bytes);

@@ -155,6 +155,29 @@ describe('shared image decoding', () => {
     blocks.forEach((row, by) => row.forEach((name, bx) => centre(bx, by).forEach((v, k) => expect(Math.abs(v - colours[name][k])).toBeLessThan(12))));
   });
 
+  /** The JPEG with its frame header (SOF0) changed to another SOF marker and sample precision. */
+  function withFrame(jpeg: Uint8Array, marker: number, precision: number): Uint8Array {
+    const out = jpeg.slice();
+    const sof = out.findIndex((b, i) => b === 0xff && out[i + 1] === 0xc0);
+    out[sof + 1] = marker;
+    out[sof + 4] = precision;
+    return out;
+  }
+  const darkGrey = () => toJpeg(new Uint8Array(16 * 16 * 4).fill(30), 16, 16);
+
+  it('refuses a 12-bit JPEG (SOF1, precision 12), which jpeg-js decoded as if 8-bit', async () => {
+    // Still a valid JPEG: its coefficients fit 12 bits. A 12-bit decoder shows (30 + 1920) / 4095, 48% grey; jpeg-js showed 30/255.
+    await expect(decodeImage(withFrame(darkGrey(), 0xc1, 12), WORKER_LIMITS)).rejects.toMatchObject({
+      code: 'unsupported_image',
+      message: expect.stringContaining('12-bit'),
+    });
+    expect((await decodeImage(withFrame(darkGrey(), 0xc1, 8), WORKER_LIMITS)).data[0]).toBeCloseTo(30, -1); // 8-bit SOF1 is fine
+  });
+
+  it('refuses a lossless JPEG (SOF3) as unsupported, not as corrupt', async () => {
+    await expect(decodeImage(withFrame(darkGrey(), 0xc3, 8), WORKER_LIMITS)).rejects.toMatchObject({ code: 'unsupported_image', message: expect.stringContaining('SOF3') });
+  });
+
   it('refuses a thin image by its longest side before decoding it', async () => {
     const thin = pngClaiming(8, 100_000); // 0.8 MP: within the pixel cap
     await expect(decodeImage(thin, WORKER_LIMITS)).rejects.toMatchObject({ code: 'image_too_large', message: expect.stringContaining('a side') });
