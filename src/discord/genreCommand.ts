@@ -1,11 +1,7 @@
-import type {
-  APIApplicationCommandInteractionDataOption,
-  APIAttachment,
-  APIChatInputApplicationCommandInteractionData,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord-api-types/v10';
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { LIMITS, POSTER_DECODE_LIMITS } from '../limits';
 import { overPixelLimits } from '../shared/imageDecode';
+import type { CommandData } from './interactionBody';
 
 // Shared by the discord.js bot and the Worker's /interactions route. Plain JSON typed with
 // discord-api-types (type imports only): its runtime enums would add ~90 KB to the Worker bundle,
@@ -75,13 +71,12 @@ export type GenreProblem =
   | { kind: 'predict_misconfigured' }
   | { kind: 'predict_timeout'; seconds: number };
 
-/** The /genre options from a raw interaction payload (HTTP interactions mode). */
-export function genreRequestFromData(data: APIChatInputApplicationCommandInteractionData): GenreRequest {
-  const options = data.options ?? [];
-  const value = (name: string) => options.find((o): o is Extract<APIApplicationCommandInteractionDataOption, { value: unknown }> => o.name === name && 'value' in o)?.value;
+/** The /genre options from a validated interaction payload (HTTP interactions mode). */
+export function genreRequestFromData(data: CommandData): GenreRequest {
+  const value = (name: string) => data.options?.find((o) => o.name === name)?.value;
   const plot = value('plot');
   const posterId = value('poster');
-  const attachment: APIAttachment | undefined = typeof posterId === 'string' ? data.resolved?.attachments?.[posterId] : undefined;
+  const attachment = typeof posterId === 'string' ? data.resolved?.attachments?.[posterId] : undefined;
   return {
     plot: typeof plot === 'string' ? plot : undefined,
     poster: attachment && {

@@ -1,11 +1,4 @@
-import type {
-  APIChatInputApplicationCommandInteraction,
-  APIEmbed,
-  APIInteraction,
-  APIInteractionResponse,
-  RESTPatchAPIWebhookWithTokenMessageJSONBody,
-  RESTPostAPIWebhookWithTokenJSONBody,
-} from 'discord-api-types/v10';
+import type { APIEmbed, APIInteractionResponse, RESTPatchAPIWebhookWithTokenMessageJSONBody, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10';
 import { verifyKey } from 'discord-interactions';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -13,8 +6,10 @@ import { ApiError, errorBody } from '../apiError';
 import type { AppEnv, Env } from '../env';
 import { posterFromUrl } from '../posterInput';
 import { predict } from '../predict';
+import { firstIssue } from '../validation';
 import { checkGenreRequest, genreCommand, genreRequestFromData, type PosterAttachment } from './genreCommand';
 import { FAILED_MESSAGE, genreEmbed, problemFromApiError, problemMessage, UNKNOWN_COMMAND_MESSAGE } from './genreReply';
+import { interactionBody, type Interaction } from './interactionBody';
 
 /** Signed requests older (or newer) than this are refused, so a captured request cannot be replayed later. */
 export const SIGNATURE_MAX_AGE_S = 5 * 60;
@@ -42,7 +37,7 @@ type WebhookBody = RESTPatchAPIWebhookWithTokenMessageJSONBody | RESTPostAPIWebh
 type GenreAnswer = { embeds: APIEmbed[] } | { content: string };
 
 /** One call to the interaction's webhook; on a 429 wait as Discord asks (bounded) and try once more. Its final HTTP status. */
-async function callWebhook(env: Env, interaction: APIInteraction, method: 'PATCH' | 'DELETE' | 'POST', path: string, body?: WebhookBody): Promise<number> {
+async function callWebhook(env: Env, interaction: Interaction, method: 'PATCH' | 'DELETE' | 'POST', path: string, body?: WebhookBody): Promise<number> {
   const url = `${env.DISCORD_API_BASE ?? DEFAULT_DISCORD_API}/webhooks/${interaction.application_id}/${interaction.token}${path}`;
   const init: RequestInit = body ? { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : { method };
   let res = await fetch(url, init);
@@ -63,7 +58,7 @@ const succeeded = (status: number) => status >= 200 && status < 300;
  * The embed replaces the deferred response. A failure goes to the caller only: the public deferral is
  * deleted and an ephemeral follow-up sent (a follow-up while the deferral shows would take its place, public).
  */
-async function answerDeferred(env: Env, interaction: APIInteraction, answer: GenreAnswer): Promise<void> {
+async function answerDeferred(env: Env, interaction: Interaction, answer: GenreAnswer): Promise<void> {
   if ('embeds' in answer) {
     if (succeeded(await callWebhook(env, interaction, 'PATCH', '/messages/@original', answer))) return;
     // Discord refused the embed: say so privately, as the gateway bot does, rather than leave "thinking…" showing.
@@ -74,7 +69,7 @@ async function answerDeferred(env: Env, interaction: APIInteraction, answer: Gen
   if (succeeded(deleted) || deleted === 404) await callWebhook(env, interaction, 'POST', '', { ...answer, flags: 64 /* Ephemeral */ });
 }
 
-async function completeGenre(env: Env, interaction: APIChatInputApplicationCommandInteraction, input: { plot?: string; poster?: PosterAttachment }): Promise<void> {
+async function completeGenre(env: Env, interaction: Interaction, input: { plot?: string; poster?: PosterAttachment }): Promise<void> {
   const started = Date.now();
   let answer: GenreAnswer;
   try {
@@ -108,13 +103,21 @@ interactionsRoute.post('/interactions', async (c) => {
   if (!(await verified(body, c.req.header('x-signature-ed25519'), c.req.header('x-signature-timestamp'), publicKey))) {
     throw new ApiError(401, 'invalid_signature', 'request signature is missing, stale or invalid');
   }
-  const interaction = JSON.parse(body) as APIInteraction;
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'interaction body is not JSON');
+  }
+  const parsed = interactionBody.safeParse(json);
+  if (!parsed.success) throw new ApiError(400, 'invalid_request', `not an interaction: ${firstIssue(parsed.error)}`);
+  const interaction = parsed.data;
   if (interaction.type === 1 /* Ping */) return c.json({ type: 1 /* Pong */ } satisfies APIInteractionResponse);
   if (interaction.type !== 2 /* ApplicationCommand */ || interaction.data.type !== 1 /* ChatInput */ || interaction.data.name !== genreCommand.name) {
     return c.json(ephemeral(UNKNOWN_COMMAND_MESSAGE));
   }
   const checked = checkGenreRequest(genreRequestFromData(interaction.data));
   if (!checked.ok) return c.json(ephemeral(problemMessage(checked.problem)));
-  c.executionCtx.waitUntil(completeGenre(c.env, interaction as APIChatInputApplicationCommandInteraction, checked));
+  c.executionCtx.waitUntil(completeGenre(c.env, interaction, checked));
   return c.json({ type: 5 /* DeferredChannelMessageWithSource */ } satisfies APIInteractionResponse);
 });

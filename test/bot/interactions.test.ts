@@ -32,9 +32,9 @@ function post(body: string, headers: Record<string, string>) {
   return fetch(`${worker.url}/interactions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 }
 
-/** Signed as Discord signs; `send` replaces the body after signing (tampering). */
-function postSigned(payload: object, options: { timestamp?: string; key?: typeof signer; send?: string } = {}) {
-  const body = JSON.stringify(payload);
+/** Signed as Discord signs (a string is sent as it is); `send` replaces the body after signing (tampering). */
+function postSigned(payload: object | string, options: { timestamp?: string; key?: typeof signer; send?: string } = {}) {
+  const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   const timestamp = options.timestamp ?? now();
   const signature = (options.key ?? signer).sign(timestamp, body);
   return post(options.send ?? body, { 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp });
@@ -60,6 +60,28 @@ describe('POST /interactions signature checks', () => {
     const res = await send();
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: { code: 'invalid_signature', message: 'request signature is missing, stale or invalid' } });
+  });
+});
+
+describe('POST /interactions with a correctly signed body that is no interaction', () => {
+  const genre = () => genreInteraction(discord.applicationId, { plot: PLOTS.comedy });
+
+  it.each([
+    ['a body that is not JSON', () => 'type=1', 'invalid_json', 'interaction body is not JSON'],
+    ['null', () => 'null', 'invalid_request', 'not an interaction'],
+    ['an application command without data', () => JSON.stringify({ ...genre(), data: undefined }), 'invalid_request', 'data'],
+    ['options that are not a list', () => JSON.stringify({ ...genre(), data: { ...genre().data, options: { plot: 'x' } } }), 'invalid_request', 'data.options'],
+    ['an attachment without a URL', () => {
+      const interaction = genreInteraction(discord.applicationId, { poster: { url: `${posters.url}/attachments/poster.jpg`, filename: 'poster.jpg', contentType: 'image/jpeg' } });
+      for (const a of Object.values(interaction.data.resolved!.attachments!)) delete (a as { url?: string }).url;
+      return JSON.stringify(interaction);
+    }, 'invalid_request', 'url'],
+  ])('answers %s with 400 JSON', async (_name, body, code, message) => {
+    const res = await postSigned(body());
+    expect(res.status).toBe(400);
+    const error = ((await res.json()) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(message);
   });
 });
 
