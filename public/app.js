@@ -1,5 +1,7 @@
 // The genre classifier page: plain ES module, no build step, no dependencies.
-// It talks to the same Worker that serves it: POST /predict, GET /examples, GET /model.
+// It talks to the same Worker that serves it: POST /predict, GET /examples, GET /model, and counts a plot
+// with the API's own function (GET /plot-text.js, made from src/shared/plotText.ts).
+import { PLOT_MAX_CHARS, plotLength } from '/plot-text.js';
 
 /** @typedef {{ genre: string, probability: number }} RankedGenre */
 /** @typedef {{ genres: RankedGenre[], top: RankedGenre, modalities: string[], modelVersion: string,
@@ -9,7 +11,6 @@
  *   perClass?: Record<string, { precision: number, recall: number, f1: number, support: number }>,
  *   bySource?: Record<string, { count: number, accuracy: number }> }} HeadMetrics */
 
-const PLOT_MAX = 5000;
 const GENRES = ['Action', 'Animation', 'Comedy', 'Documentary', 'Drama', 'Horror', 'Others'];
 const SHORT = { Action: 'Act', Animation: 'Ani', Comedy: 'Com', Documentary: 'Doc', Drama: 'Dra', Horror: 'Hor', Others: 'Oth' };
 const HEAD_NAMES = { fusion: 'Plot + poster', text: 'Plot only', image: 'Poster only' };
@@ -77,9 +78,9 @@ function formEdited() {
 // ---------------------------------------------------------------- plot
 
 function updateCount() {
-  const n = plotInput.value.length;
-  plotCount.textContent = `${number.format(n)} / ${number.format(PLOT_MAX)}`;
-  plotCount.classList.toggle('over', n > PLOT_MAX);
+  const n = plotLength(plotInput.value);
+  plotCount.textContent = `${number.format(n)} / ${number.format(PLOT_MAX_CHARS)}`;
+  plotCount.classList.toggle('over', n > PLOT_MAX_CHARS);
 }
 plotInput.addEventListener('input', () => {
   formEdited();

@@ -7,6 +7,7 @@ import { decodeImage, setWebpDecoderModule, type RgbaImage } from './shared/imag
 import { ImageInputError } from './shared/imageError';
 import { imageToTensor } from './shared/imageTensor';
 import { GENRES, type Genre } from './shared/labels';
+import { hasWord } from './shared/plotText';
 
 export interface PredictInput {
   plot?: string;
@@ -59,7 +60,8 @@ async function decodePoster(poster: Uint8Array): Promise<RgbaImage> {
 /** Classify a plot and/or a poster (bytes already within the documented limits) with the served models. */
 export async function predict(env: ModelEnv, input: PredictInput): Promise<Prediction> {
   const started = Date.now();
-  // Bad images are refused before the models are touched, so they get a 4xx even while R2 is empty.
+  // Bad plots and images are refused before the models are touched, so they get a 4xx even while R2 is empty.
+  if (input.plot !== undefined && !hasWord(input.plot)) throw new ApiError(400, 'invalid_plot', 'plot has no words: it needs at least one letter or digit');
   const rgba = input.poster !== undefined ? await decodePoster(input.poster) : undefined;
   const imageDecoded = Date.now();
   return withModels(env, (models) => classify(models, { plot: input.plot, rgba }, { started, imageDecoded }));

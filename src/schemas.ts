@@ -1,15 +1,20 @@
 import { z } from '@hono/zod-openapi';
 import { LIMITS } from './limits';
 import { GENRES } from './shared/labels';
+import { plotLength } from './shared/plotText';
 
 const plot = z
   .string()
-  // Multipart sends every line break as CRLF: count a break as one character, as the user's text box does.
+  // Multipart sends every line break as CRLF: the model reads one "\n", as the user's text box holds.
   .overwrite((s) => s.replace(/\r\n?/g, '\n'))
   .trim()
   .min(1, 'plot is empty')
-  .max(LIMITS.plotMaxChars, `plot is longer than ${LIMITS.plotMaxChars} characters`)
-  .openapi({ description: `Plot description, 1-${LIMITS.plotMaxChars} characters`, example: 'A retired hitman is pulled back in for one last job.' });
+  .refine((s) => plotLength(s) <= LIMITS.plotMaxChars, `plot is longer than ${LIMITS.plotMaxChars} characters`)
+  .openapi({
+    description: `Plot description, 1-${LIMITS.plotMaxChars} characters (code points), with at least one letter or digit`,
+    maxLength: LIMITS.plotMaxChars,
+    example: 'A retired hitman is pulled back in for one last job.',
+  });
 
 export const predictJsonBody = z
   .object({

@@ -1,6 +1,7 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { LIMITS, POSTER_DECODE_LIMITS } from '../limits';
 import { overPixelLimits } from '../shared/imageDecode';
+import { plotLength } from '../shared/plotText';
 import type { CommandData } from './interactionBody';
 
 // Shared by the discord.js bot and the Worker's /interactions route. Plain JSON typed with
@@ -98,7 +99,7 @@ export function checkGenreRequest(request: GenreRequest): { ok: true; plot?: str
   const plot = request.plot?.trim() || undefined;
   const { poster } = request;
   if (plot === undefined && poster === undefined) return { ok: false, problem: { kind: 'missing_input' } };
-  if (plot !== undefined && plot.length > GENRE_LIMITS.plotMaxChars) return { ok: false, problem: { kind: 'plot_too_long', length: plot.length } };
+  if (plot !== undefined && plotLength(plot) > GENRE_LIMITS.plotMaxChars) return { ok: false, problem: { kind: 'plot_too_long', length: plotLength(plot) } };
   if (poster) {
     const type = poster.contentType?.split(';')[0].trim().toLowerCase();
     if (type === undefined || !(type in POSTER_FORMATS)) {

@@ -1,9 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { errorBody } from '../apiError';
 import type { AppEnv } from '../env';
+import { LIMITS } from '../limits';
 import { readManifest } from '../modelStore';
 import { errorContent } from '../schemas';
 import { GENRES } from '../shared/labels';
+import { plotLength } from '../shared/plotText';
 
 /**
  * Worker routes the web page (public/) needs beyond /predict: the example movies published to R2 by
@@ -102,6 +104,11 @@ export const siteRoutes = new OpenAPIHono<AppEnv>();
 
 // wrangler.toml routes "/" through the Worker (other methods get app.ts's JSON 405): the page for GET and HEAD.
 siteRoutes.get('/', (c) => c.env.ASSETS.fetch(c.req.raw));
+
+/** The plot limit and the API's own way of counting it, as an ES module for the page (which has no build step). */
+const PLOT_TEXT_MODULE = `export const PLOT_MAX_CHARS = ${LIMITS.plotMaxChars};\nexport const plotLength = ${plotLength};\n`;
+
+siteRoutes.get('/plot-text.js', (c) => c.body(PLOT_TEXT_MODULE, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }));
 
 siteRoutes.openapi(
   createRoute({

@@ -77,6 +77,9 @@ describe('/genre command data and input checks', () => {
     expect(checkGenreRequest({ poster: sized(2000, 1001) })).toMatchObject({ ok: false, problem: { kind: 'poster_too_many_pixels', width: 2000, height: 1001 } });
     expect(checkGenreRequest({ poster: sized(5000, 100) })).toMatchObject({ ok: false, problem: { kind: 'poster_too_many_pixels' } });
     expect(checkGenreRequest({ plot: 'x'.repeat(5001) })).toMatchObject({ ok: false, problem: { kind: 'plot_too_long', length: 5001 } });
+    // Counted as the API counts (src/shared/plotText.ts): an emoji is one character.
+    expect(checkGenreRequest({ plot: `Lost. ${'🎬'.repeat(4994)}` }).ok).toBe(true);
+    expect(checkGenreRequest({ plot: `Lost. ${'🎬'.repeat(4995)}` })).toMatchObject({ ok: false, problem: { kind: 'plot_too_long', length: 5001 } });
     expect(checkGenreRequest({ plot: ' \n ' })).toMatchObject({ ok: false, problem: { kind: 'missing_input' } });
     expect(checkGenreRequest({ plot: '  A plot. ' })).toEqual({ ok: true, plot: 'A plot.', poster: undefined });
   });

@@ -306,6 +306,20 @@ describe('web page', () => {
     expect(await page.locator('#truth').textContent()).toContain(`Dataset label of “${example.title}”: ${example.genre}`);
   });
 
+  it('counts a plot as the API does: an emoji is one character, and the limit falls where the API draws it', async () => {
+    const page = await openPage();
+    for (const [emoji, shown, over, status] of [
+      [4994, '5,000 / 5,000', false, 200],
+      [4995, '5,001 / 5,000', true, 400],
+    ] as const) {
+      const plot = `Lost. ${'🎬'.repeat(emoji)}`;
+      await page.locator('#plot').fill(plot);
+      expect(await page.locator('#plot-count').textContent()).toBe(shown);
+      expect(await page.locator('#plot-count').evaluate((el) => el.classList.contains('over'))).toBe(over);
+      expect((await postPredict(plot, undefined)).status).toBe(status);
+    }
+  });
+
   it('works with the keyboard alone', async () => {
     const page = await openPage();
     await page.locator('#plot').focus();

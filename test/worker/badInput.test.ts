@@ -18,6 +18,9 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     ['unknown field', () => postJson({ plot: 'x', genre: 'Drama' }), 400, 'invalid_request'],
     ['blank plot', () => postJson({ plot: '   ' }), 400, 'invalid_request'],
     ['plot over the length limit', () => postJson({ plot: 'word '.repeat(LIMITS.plotMaxChars) }), 400, 'invalid_request'],
+    ['plot over the length limit in emoji (each one character)', () => postJson({ plot: `Lost. ${'🎬'.repeat(LIMITS.plotMaxChars - 5)}` }), 400, 'invalid_request'],
+    ['plot of punctuation only', () => postJson({ plot: '?!... — ***' }), 400, 'invalid_plot'],
+    ['plot of emoji only', () => postForm({ plot: '🎬🍿😱' }), 400, 'invalid_plot'],
     ['poster and posterUrl together', () => postJson({ poster: inject('fixtures').jpeg, posterUrl: 'https://image.tmdb.org/x.jpg' }), 400, 'invalid_request'],
     ['invalid base64', () => postJson({ poster: 'not base64!!' }), 400, 'invalid_base64'],
     ['base64 of text', () => postJson({ poster: inject('fixtures').text }), 400, 'unsupported_image'],
@@ -54,6 +57,10 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     const err = await errorOf(await send());
     expect(err).toMatchObject({ status, code });
     expect(err.message.length).toBeGreaterThan(5);
+  });
+
+  it('takes a plot of exactly the limit, emoji counted as one character each', async () => {
+    expect((await postJson({ plot: `Lost. ${'🎬'.repeat(LIMITS.plotMaxChars - 6)}` })).status).toBe(200);
   });
 
   it('a PNG inflation bomb is named as such, not as a corrupt stream', async () => {
