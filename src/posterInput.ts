@@ -10,10 +10,12 @@ export async function posterFromFile(file: File): Promise<Uint8Array> {
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** RFC 2397: `data:` and `;base64` in any case, with or without a media type and its parameters (`;charset=...`). */
+const DATA_URL_PREFIX = /^data:[^,]*;base64,/i;
 
-/** Standard base64, optionally as a `data:image/...;base64,` URL; whitespace is ignored. */
+/** Standard base64, optionally as a base64 `data:` URL; whitespace is ignored. */
 export function posterFromBase64(text: string): Uint8Array {
-  const payload = text.replace(/^data:[\w/+.-]*;base64,/, '').replace(/\s+/g, '');
+  const payload = text.replace(DATA_URL_PREFIX, '').replace(/\s+/g, '');
   if (payload.length === 0 || payload.length % 4 !== 0 || !BASE64.test(payload)) {
     throw new ApiError(400, 'invalid_base64', 'poster is not valid base64');
   }

@@ -77,12 +77,15 @@ describe('POST /predict ranks all seven genres', () => {
     expectRanked(await res.json(), ['plot', 'poster']);
   });
 
-  it('plot and base64 poster (JSON), also as a data: URL', async () => {
+  it('plot and base64 poster (JSON), also as a data: URL, with parameters or in upper case', async () => {
     const b64 = inject('fixtures').jpeg;
     const a = (await (await postJson({ plot: PLOT, poster: b64 })).json()) as Prediction;
-    const b = (await (await postJson({ plot: PLOT, poster: `data:image/jpeg;base64,${b64}` })).json()) as Prediction;
     expectRanked(a, ['plot', 'poster']);
-    expect(b.genres).toEqual(a.genres);
+    for (const prefix of ['data:image/jpeg;base64,', 'data:image/jpeg;charset=utf-8;base64,', 'DATA:IMAGE/JPEG;BASE64,', 'data:;base64,']) {
+      const res = await postJson({ plot: PLOT, poster: `${prefix}${b64}` });
+      expect(res.status, prefix).toBe(200);
+      expect(((await res.json()) as Prediction).genres).toEqual(a.genres);
+    }
   });
 
   it('posterUrl from an allow-listed host, following a redirect on that host', async () => {
