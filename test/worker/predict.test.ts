@@ -16,12 +16,18 @@ function expectRanked(p: Prediction, modalities: string[]) {
   for (const k of ['loadMs', 'decodeMs', 'encodeMs', 'classifyMs', 'totalMs'] as const) expect(p.timings[k]).toBeGreaterThanOrEqual(0);
 }
 
-/** A multipart body written out as a browser writes it (FormData in workerd neither picks the boundary nor turns LF into CRLF). */
-const postRawMultipart = (plot: string, boundary = '----WebKitFormBoundary7MA4YWxkTrZu0gW') =>
+/**
+ * A multipart body written out as a browser writes it (FormData in workerd neither picks the boundary nor turns LF
+ * into CRLF), optionally with the empty file field a form sends when no file is chosen (curl: `-F 'poster=@/dev/null;filename='`).
+ */
+const postRawMultipart = (plot: string, { boundary = '----WebKitFormBoundary7MA4YWxkTrZu0gW', emptyFile = false } = {}) =>
   call('/predict', {
     method: 'POST',
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-    body: `--${boundary}\r\nContent-Disposition: form-data; name="plot"\r\n\r\n${plot}\r\n--${boundary}--\r\n`,
+    body:
+      `--${boundary}\r\nContent-Disposition: form-data; name="plot"\r\n\r\n${plot}\r\n` +
+      (emptyFile ? `--${boundary}\r\nContent-Disposition: form-data; name="poster"; filename=""\r\nContent-Type: application/octet-stream\r\n\r\n\r\n` : '') +
+      `--${boundary}--\r\n`,
   });
 
 beforeAll(() => putModels());
@@ -51,7 +57,7 @@ describe('POST /predict ranks all seven genres', () => {
   });
 
   it('multipart whose boundary contains "json" (as about 1 in 80,000 browser boundaries do)', async () => {
-    const res = await postRawMultipart(PLOT, '----WebKitFormBoundaryJsoNx1y2z3w4q5');
+    const res = await postRawMultipart(PLOT, { boundary: '----WebKitFormBoundaryJsoNx1y2z3w4q5' });
     expect(res.status).toBe(200);
     expectRanked(await res.json(), ['plot']);
   });
@@ -86,6 +92,12 @@ describe('POST /predict ranks all seven genres', () => {
       expect(res.status, prefix).toBe(200);
       expect(((await res.json()) as Prediction).genres).toEqual(a.genres);
     }
+  });
+
+  it('takes the empty file field of a form with no file chosen as no poster', async () => {
+    const res = await postRawMultipart(PLOT, { emptyFile: true });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(((await res.json()) as Prediction).modalities).toEqual(['plot']);
   });
 
   it('posterUrl from an allow-listed host, following a redirect on that host', async () => {
