@@ -5,7 +5,6 @@ const tooLarge = () => new ApiError(413, 'poster_too_large', `poster is larger t
 
 export async function posterFromFile(file: File): Promise<Uint8Array> {
   if (file.size > LIMITS.posterMaxBytes) throw tooLarge();
-  if (file.size === 0) throw new ApiError(400, 'invalid_image', 'poster file is empty');
   return new Uint8Array(await file.arrayBuffer());
 }
 

@@ -75,6 +75,7 @@ function checkJpegFrame(bytes: Uint8Array): void {
 
 /** Width and height from the header alone (the decompression-bomb check), and a JPEG's EXIF orientation. */
 export function probeImage(bytes: Uint8Array): { format: ImageFormat; width: number; height: number; orientation?: number } {
+  if (bytes.length === 0) throw new ImageInputError('invalid_image', 'poster is empty (0 bytes)');
   const format = sniffFormat(bytes);
   if (!format) {
     throw new ImageInputError('unsupported_image', `poster is not a supported image; send one of: ${SUPPORTED_FORMATS.join(', ')}`);

@@ -28,6 +28,9 @@ function startPosterServer(poster: Uint8Array): Promise<Server> {
         for (let i = 0; i < 7; i++) res.write(Buffer.alloc(1024 * 1024, 0xff));
         res.end();
         return;
+      case '/empty':
+        res.writeHead(200, { 'content-type': 'image/jpeg' }).end();
+        return;
       case '/slow':
         // Never answers; the Worker's timeout must fire.
         return;

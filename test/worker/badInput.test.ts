@@ -26,7 +26,6 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     ['base64 of text', () => postJson({ poster: inject('fixtures').text }), 400, 'unsupported_image'],
     ['unsupported format (GIF)', () => postForm({ poster: fixture('gif') }), 400, 'unsupported_image'],
     ['truncated JPEG', () => postForm({ poster: fixture('truncatedJpeg') }), 400, 'invalid_image'],
-    ['empty poster file', () => postForm({ poster: new Uint8Array(0) }), 400, 'invalid_image'],
     ['decompression bomb (20000 x 20000 header)', () => postForm({ poster: fixture('bomb') }), 413, 'image_too_large'],
     ['thin poster within the pixel cap (8 x 100000 header)', () => postForm({ poster: fixture('thin') }), 413, 'image_too_large'],
     ['PNG whose image data inflates to 64 MiB behind a 100 x 100 header', () => postForm({ poster: fixture('inflationBomb') }), 400, 'invalid_image'],
@@ -57,6 +56,14 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     const err = await errorOf(await send());
     expect(err).toMatchObject({ status, code });
     expect(err.message.length).toBeGreaterThan(5);
+  });
+
+  it('gives an empty poster the same error whether uploaded or downloaded from posterUrl', async () => {
+    const errors = await Promise.all([
+      postForm({ poster: new Uint8Array(0) }),
+      postJson({ posterUrl: `${testEnv.POSTER_SERVER}/empty` }),
+    ].map(async (res) => errorOf(await res)));
+    expect(errors).toEqual([0, 1].map(() => ({ status: 400, code: 'invalid_image', message: 'poster is empty (0 bytes)' })));
   });
 
   it('takes a plot of exactly the limit, emoji counted as one character each', async () => {
