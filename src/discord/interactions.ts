@@ -79,7 +79,7 @@ async function completeGenre(env: Env, interaction: Interaction, input: { plot?:
     log('info', 'genre answered', { interaction: interaction.id, top: prediction.top.genre, ms: Date.now() - started });
   } catch (err) {
     if (!(err instanceof ApiError)) log('error', 'genre failed', { interaction: interaction.id, error: String(err) });
-    else log('warn', 'genre refused', { interaction: interaction.id, status: err.status, code: err.code });
+    else log('warn', 'genre refused', { interaction: interaction.id, status: err.status, code: err.code, message: err.message });
     answer = { content: problemMessage(err instanceof ApiError ? problemFromApiError(err) : { kind: 'predict_unavailable' }) };
   }
   await answerDeferred(env, interaction, answer).catch((err: unknown) => log('error', 'discord webhook call failed', { interaction: interaction.id, error: String(err) }));

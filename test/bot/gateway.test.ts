@@ -164,6 +164,16 @@ describe('/genre through the gateway with the real Worker', () => {
     });
   });
 
+  it('does not show the user the hosts it downloads from when an attachment is elsewhere, and logs them', async () => {
+    await withBot(`${worker.url}/predict`, {}, async ({ logs }) => {
+      const elsewhere = poster('poster.jpg', { url: `${posters.url.replace('127.0.0.1', 'localhost')}/attachments/poster.jpg` });
+      const { followUp } = await invoke({ poster: elsewhere });
+      const content = contentOf(await followUp());
+      expect(content).toBe('I could not download the poster (it is not on a host this bot downloads from). Try attaching it again.');
+      expect(logs.join('\n')).toContain('allowed: 127.0.0.1');
+    });
+  });
+
   it('tells only the caller when the Worker refuses the input after the defer: the deferral is deleted, the error sent as an ephemeral follow-up', async () => {
     await withBot(`${worker.url}/predict`, {}, async () => {
       // Control characters pass the pre-defer checks; the Worker finds no word in them (400 invalid_plot).

@@ -143,6 +143,15 @@ describe('/genre over HTTP interactions', () => {
     }
   });
 
+  it('does not show the user the hosts it downloads from when an attachment is elsewhere, and logs them', async () => {
+    const url = `${posters.url.replace('127.0.0.1', 'localhost')}/attachments/poster.jpg`;
+    const interaction = genreInteraction(discord.applicationId, { poster: { url, filename: 'poster.jpg', contentType: 'image/jpeg' } });
+    expect(await (await postSigned(interaction)).json()).toEqual({ type: 5 });
+    const followUp = await discord.waitForCall((c) => c.method === 'POST' && c.path === `/webhooks/${discord.applicationId}/${interaction.token}`);
+    expect(followUp.body).toEqual({ flags: 64, content: 'I could not download the poster (it is not on a host this bot downloads from). Try attaching it again.' });
+    await expect.poll(() => worker.output()).toContain('allowed: 127.0.0.1');
+  });
+
   it('tells only the caller when the poster turns out not to be an image: the deferral is deleted, the error sent as an ephemeral follow-up', async () => {
     const interaction = genreInteraction(discord.applicationId, { poster: { url: `${posters.url}/attachments/fake.png`, filename: 'fake.png', contentType: 'image/png' } });
     expect(await (await postSigned(interaction)).json()).toEqual({ type: 5 });
