@@ -38,13 +38,28 @@ app.route('/', interactionsRoute);
 app.route('/', siteRoutes);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-app.doc31('/openapi.json', {
-  openapi: '3.1.0',
-  info: {
-    title: 'Movie genre classifier',
-    version: '1.0.0',
-    description: 'Ranks Action, Animation, Comedy, Documentary, Drama, Horror and Others for a movie plot and/or poster.',
-  },
+app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', {
+  description: 'Another method on this path: a JSON error whose Allow header lists the methods the path accepts',
+  headers: { Allow: { description: 'The accepted methods, e.g. "POST"', schema: { type: 'string' } } },
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+// The 405 comes from the methodNotAllowed middleware above, for every path, so it is added to every operation here.
+app.get('/openapi.json', (c) => {
+  const doc = app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'Movie genre classifier',
+      version: '1.0.0',
+      description: 'Ranks Action, Animation, Comedy, Documentary, Drama, Horror and Others for a movie plot and/or poster.',
+    },
+  });
+  for (const operations of Object.values(doc.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      if (operation && typeof operation === 'object' && 'responses' in operation) operation.responses['405'] = { $ref: '#/components/responses/MethodNotAllowed' };
+    }
+  }
+  return c.json(doc);
 });
 
 app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));

@@ -33,7 +33,7 @@ export const predictFormBody = z
       // A form with no file chosen still sends the field, with no file name and no bytes (which workerd reads as
       // the string ""): no poster.
       .preprocess((v) => (v === '' ? undefined : v), z.instanceof(File, { message: 'poster must be a file upload' }).optional())
-      .openapi({ type: 'string', format: 'binary', description: `Poster image file, at most ${LIMITS.posterMaxBytes} bytes` }),
+      .openapi({ type: 'string', format: 'binary', description: `Poster image file, at most ${LIMITS.posterMaxBytes} bytes (multipart/form-data only)` }),
   })
   .strict()
   .openapi('PredictForm');

@@ -1,11 +1,12 @@
 import type { APIEmbed, APIInteractionResponse, RESTPatchAPIWebhookWithTokenMessageJSONBody, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10';
 import { verifyKey } from 'discord-interactions';
-import { Hono } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError, errorBody } from '../apiError';
 import type { AppEnv, Env } from '../env';
 import { posterFromUrl } from '../posterInput';
 import { predict } from '../predict';
+import { errorContent } from '../schemas';
 import { firstIssue } from '../validation';
 import { checkGenreRequest, genreCommand, genreRequestFromData, type PosterAttachment } from './genreCommand';
 import { FAILED_MESSAGE, genreEmbed, problemFromApiError, problemMessage, UNKNOWN_COMMAND_MESSAGE } from './genreReply';
@@ -86,7 +87,37 @@ async function completeGenre(env: Env, interaction: Interaction, input: { plot?:
 }
 
 /** Discord HTTP interactions (serverless mode): PING, and /genre deferred then completed in waitUntil. */
-export const interactionsRoute = new Hono<AppEnv>();
+export const interactionsRoute = new OpenAPIHono<AppEnv>();
+
+// Documented only: the body must be read as text and its signature checked before it is parsed and validated.
+interactionsRoute.openAPIRegistry.registerPath({
+  method: 'post',
+  path: '/interactions',
+  summary: "Discord's HTTP interactions endpoint (serverless mode): PING, and /genre",
+  request: {
+    headers: z.object({
+      'x-signature-ed25519': z.string().openapi({ description: 'Ed25519 signature of timestamp + body by the application key (DISCORD_PUBLIC_KEY)' }),
+      'x-signature-timestamp': z.string().openapi({ description: `Unix seconds; more than ${SIGNATURE_MAX_AGE_S} s off is refused` }),
+    }),
+    body: { content: { 'application/json': { schema: interactionBody } } },
+  },
+  responses: {
+    200: {
+      content: {
+        'application/json': {
+          schema: z
+            .object({ type: z.number().int(), data: z.object({ content: z.string(), flags: z.number().int() }).optional() })
+            .openapi('InteractionResponse', { description: 'PONG (1); for /genre a deferral (5), or an ephemeral message (4) for input refused at once' }),
+        },
+      },
+      description: 'The interaction response',
+    },
+    400: errorContent('Signed, but not JSON (invalid_json) or not an interaction (invalid_request)'),
+    401: errorContent('Signature missing, stale or invalid'),
+    413: errorContent(`Body over ${INTERACTION_MAX_BYTES} bytes`),
+    503: errorContent('DISCORD_PUBLIC_KEY is not configured'),
+  },
+});
 
 interactionsRoute.use(
   '/interactions',

@@ -17,10 +17,12 @@ const route = createRoute({
     body: {
       description:
         'multipart/form-data: a `plot` field and/or a `poster` file. application/json: `plot` and/or `poster` (base64) or `posterUrl`. ' +
-        'application/x-www-form-urlencoded is accepted too, for a plot alone (it cannot carry a file).',
+        'application/x-www-form-urlencoded: the same fields, so a plot alone (it cannot carry a file).',
       content: {
         'multipart/form-data': { schema: predictFormBody },
         'application/json': { schema: predictJsonBody },
+        // One schema for both form types: @hono/zod-openapi validates every form body against each form type's schema.
+        'application/x-www-form-urlencoded': { schema: predictFormBody },
       },
     },
   },

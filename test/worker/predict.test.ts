@@ -152,10 +152,30 @@ describe('meta routes', () => {
     expect(health.wasmHeapBytes).toBeGreaterThan(0);
   });
 
-  it('GET /openapi.json describes /predict with both content types, and says a plot alone may come URL-encoded', async () => {
-    const doc = (await (await call('/openapi.json')).json()) as { paths: Record<string, { post?: { requestBody: { content: object; description: string } } }> };
-    const body = doc.paths['/predict'].post!.requestBody;
-    expect(Object.keys(body.content).sort()).toEqual(['application/json', 'multipart/form-data']);
-    expect(body.description).toContain('application/x-www-form-urlencoded');
+  it('GET /openapi.json describes every media type /predict takes, the 405 answers and /interactions', async () => {
+    type Operation = { requestBody?: { content: Record<string, { schema: { $ref?: string } }> }; responses: Record<string, { $ref?: string }>; parameters?: { name: string; in: string }[] };
+    const doc = (await (await call('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }>; responses: Record<string, { headers: Record<string, unknown> }> };
+    };
+    const schemaOf = (ref: string | undefined) => doc.components.schemas[ref!.replace('#/components/schemas/', '')];
+
+    const predict = doc.paths['/predict'].post;
+    expect(Object.keys(predict.requestBody!.content).sort()).toEqual(['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data']);
+    // URL-encoded takes the form's fields, and cannot carry its file.
+    const urlencoded = schemaOf(predict.requestBody!.content['application/x-www-form-urlencoded'].schema.$ref) as { properties: Record<string, { description?: string }> };
+    expect(urlencoded).toEqual(schemaOf(predict.requestBody!.content['multipart/form-data'].schema.$ref));
+    expect(urlencoded.properties.poster.description).toContain('multipart/form-data only');
+
+    // Any other method on a documented path gets a JSON 405 naming the allowed ones in Allow.
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) expect(operation.responses['405'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/MethodNotAllowed' });
+    }
+    expect(doc.components.responses.MethodNotAllowed.headers).toHaveProperty('Allow');
+
+    const interactions = doc.paths['/interactions'].post;
+    expect(schemaOf(interactions.requestBody!.content['application/json'].schema.$ref)).toBeDefined();
+    expect(interactions.parameters?.map((p) => `${p.in} ${p.name}`).sort()).toEqual(['header x-signature-ed25519', 'header x-signature-timestamp']);
+    expect(Object.keys(interactions.responses).sort()).toEqual(['200', '400', '401', '405', '413', '503']);
   });
 });
