@@ -1,17 +1,25 @@
 /**
  * `npm run bench`: the Worker under `wrangler dev` against the same models in onnxruntime-node
- * (native, one thread). Prints the figures; asserts nothing (timings belong here, not in tests).
+ * (native, one thread), and the poster's encoder at its served input size against the 224 x 224 square
+ * the first model read (onnxruntime-web's WASM, as in workerd, alternating runs). Prints the figures;
+ * asserts nothing (timings belong here, not in tests).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadDataset } from '../models/dataset';
-import { ARTIFACTS_DIR } from '../models/modelFiles';
-import { NodePredictor } from '../models/nodePredictor';
-import { PROJECT_ROOT, sharedPaths } from '../models/paths';
-import { readSplit } from '../models/split';
+import * as web from 'onnxruntime-web/wasm';
+import { decodeImage } from '../src/shared/imageDecode';
+import { imageTensorShape, imageToTensor, MOBILENET_IMAGE_PARAMS, type ImageParams } from '../src/shared/imageTensor';
+import { SESSION_OPTIONS } from '../src/shared/sessionOptions';
+import { loadDataset } from '../models/data/dataset';
+import { readSplit } from '../models/data/split';
+import { readManifest } from '../models/export/artifacts';
+import { loadNodeClassifier } from '../models/evaluate/nodeClassifier';
+import { featureEncoderBytes } from '../models/features/featureEncoder';
+import { initNodeImageDecoders } from '../models/features/nodeImage';
+import { ARTIFACTS_DIR, PROJECT_ROOT, sharedPaths } from '../models/paths';
 import { startWorker } from '../test/support/worker';
 import { summarize, timed } from './stats';
 
@@ -45,8 +53,7 @@ function form(sample: Sample, shape: Shape): FormData {
 
 interface ServerTimings {
   decodeMs: number;
-  encodeMs: number;
-  classifyMs: number;
+  modelMs: number;
 }
 
 /** Round trip in ms, and the Worker's own breakdown of it. */
@@ -71,7 +78,7 @@ async function bundleSize(): Promise<{ total: string; gzip: string }> {
 
 async function benchWorker(data: Sample[]) {
   const state = await mkdtemp(join(tmpdir(), 'genre-bench-state-'));
-  await exec(bin('tsx'), ['models/publish.ts', '--persist-to', state], { cwd: PROJECT_ROOT });
+  await exec(bin('tsx'), ['models/cli/publish.ts', '--persist-to', state], { cwd: PROJECT_ROOT });
   const worker = await startWorker({ persistTo: state });
   try {
     const [cold] = await post(worker.url, data[0], 'both');
@@ -82,7 +89,7 @@ async function benchWorker(data: Sample[]) {
       for (let i = 0; i < WARM_RUNS; i++) runs.push(await post(worker.url, data[i % data.length], shape));
       warm[shape] = summarize(runs.map(([ms]) => ms));
       const p50 = (k: keyof ServerTimings) => summarize(runs.map(([, t]) => t[k])).p50;
-      inside[shape] = { decodeMs: p50('decodeMs'), encodeMs: p50('encodeMs'), classifyMs: p50('classifyMs') };
+      inside[shape] = { decodeMs: p50('decodeMs'), modelMs: p50('modelMs') };
     }
     const throughput: Record<number, number> = {};
     for (const concurrency of [1, 4, 16]) {
@@ -104,29 +111,55 @@ async function benchWorker(data: Sample[]) {
 }
 
 async function benchNative(data: Sample[]) {
-  const predictor = await NodePredictor.load({ threads: 1 });
+  const classifier = await loadNodeClassifier({ threads: 1 });
   try {
     const warm = {} as Record<Shape, ReturnType<typeof summarize>>;
     for (const shape of SHAPES) {
       const times: number[] = [];
       for (let i = 0; i < WARM_RUNS + 3; i++) {
         const s = data[i % data.length];
-        const [ms] = await timed(() => predictor.predict({ plot: shape !== 'poster' ? s.plot : undefined, poster: shape !== 'plot' ? s.poster : undefined }));
+        const [ms] = await timed(async () =>
+          classifier.classify({ plot: shape !== 'poster' ? s.plot : undefined, image: shape !== 'plot' ? await decodeImage(s.poster) : undefined }),
+        );
         if (i >= 3) times.push(ms);
       }
       warm[shape] = summarize(times);
     }
     return { warm };
   } finally {
-    await predictor.release();
+    await classifier.release();
   }
+}
+
+/**
+ * CPU of one poster (resize + encoder) in onnxruntime-web's WASM build, the engine workerd runs: at the
+ * served input size and at the 224 x 224 square of the first model, alternating, on the same posters.
+ */
+async function benchPosterShape(data: Sample[], served: ImageParams) {
+  web.env.wasm.numThreads = 1;
+  web.env.wasm.proxy = false;
+  await initNodeImageDecoders();
+  const session = await web.InferenceSession.create(await featureEncoderBytes(), { ...SESSION_OPTIONS, executionProviders: ['wasm'] });
+  const images = await Promise.all(data.map((s) => decodeImage(s.poster)));
+  const run = (params: ImageParams, i: number) =>
+    timed(() => session.run({ pixel_values: new web.Tensor('float32', imageToTensor(images[i % images.length], params), imageTensorShape(params)) }));
+  const times = { served: [] as number[], square: [] as number[] };
+  for (let i = -2; i < WARM_RUNS; i++) {
+    const [a] = await run(served, i + 2);
+    const [b] = await run(MOBILENET_IMAGE_PARAMS, i + 2);
+    if (i >= 0) [times.served, times.square].forEach((t, k) => t.push(k ? b : a));
+  }
+  await session.release();
+  return { served: summarize(times.served), square: summarize(times.square) };
 }
 
 const data = await samples(10);
 console.log(`bench: ${data.length} test-split movies, ${WARM_RUNS} warm runs per shape (BENCH_RUNS to change)\n`);
+const manifest = await readManifest(ARTIFACTS_DIR);
 const bundle = await bundleSize();
 const worker = await benchWorker(data);
 const native = await benchNative(data);
+const posterShape = await benchPosterShape(data, manifest.image);
 
 console.log('| figure | wrangler dev (onnxruntime-web WASM, workerd) | onnxruntime-node (native, 1 thread) |');
 console.log('|---|---|---|');
@@ -138,9 +171,14 @@ for (const shape of SHAPES) {
 }
 for (const shape of SHAPES) {
   const t = worker.inside[shape];
-  console.log(`| inside the Worker, ${shape} p50: decode / encode / classify | ${fmt(t.decodeMs)} / ${fmt(t.encodeMs)} / ${fmt(t.classifyMs)} | |`);
+  console.log(`| inside the Worker, ${shape} p50: decode / models | ${fmt(t.decodeMs)} / ${fmt(t.modelMs)} | |`);
 }
 for (const [c, rps] of Object.entries(worker.throughput)) console.log(`| throughput plot+poster, concurrency ${c} | ${rps.toFixed(1)} req/s | |`);
 console.log(`| WASM heap after all models loaded | ${mib(worker.wasmHeapBytes)} | |`);
 console.log(`| bundle (wrangler deploy --dry-run) | ${bundle.total}, gzip ${bundle.gzip} | |`);
+const { height, width } = manifest.image;
+console.log(
+  `| CPU per poster (resize + encoder, onnxruntime-web WASM) p50: ${height}x${width} served / 224x224 first model | ` +
+    `${fmt(posterShape.served.p50)} / ${fmt(posterShape.square.p50)} = ${(posterShape.served.p50 / posterShape.square.p50).toFixed(2)}x | |`,
+);
 console.log(`\nwarm plot+poster p50: WASM / native = ${(worker.warm.both.p50 / native.warm.both.p50).toFixed(2)}x (the Worker figure includes HTTP and multipart parsing)`);

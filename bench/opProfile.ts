@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as native from 'onnxruntime-node';
-import { featureEncoderBytes } from '../models/featureEncoder';
+import { featureEncoderBytes } from '../models/features/featureEncoder';
 import { SESSION_OPTIONS } from '../src/shared/sessionOptions';
 import { summarize, timed } from './stats';
 

@@ -3,8 +3,8 @@ import type { DecodeLimits } from './shared/imageDecode';
 /** Input limits of POST /predict, documented in the README and the OpenAPI description. */
 export const LIMITS = {
   /**
-   * Characters of plot accepted; longer plots are refused. The text encoder reads the first 256 WordPiece
-   * tokens (about 1,000 characters of English); the answer's `plotTokens` says when a plot went beyond.
+   * Characters of plot accepted; longer plots are refused. The text model reads the first 1,000 words
+   * (about 5,500 characters of English, so nearly always all of it); the answer's `plotWords` says when not.
    */
   plotMaxChars: 5_000,
   /** Bytes of poster accepted (file, base64-decoded, or downloaded). */

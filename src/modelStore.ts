@@ -1,19 +1,15 @@
-import type { InferenceSession } from 'onnxruntime-web/wasm';
 import { ApiError } from './apiError';
-import { createSession } from './ortRuntime';
-import { modelManifestSchema, objectKey, type FileEntry, type ModelKey, type ModelManifest } from './shared/modelManifest';
-import { TextTokenizer } from './shared/textTokens';
+import { createSession, ort } from './ortRuntime';
+import { GenreClassifier } from './shared/classifier';
+import { modelManifestSchema, objectKey, type FileEntry, type ModelManifest } from './shared/modelManifest';
 import type { Env } from './env';
 
 export interface LoadedModels {
   manifest: ModelManifest;
-  tokenizer: TextTokenizer;
-  sessions: Record<ModelKey, InferenceSession>;
+  classifier: GenreClassifier;
   /** Milliseconds the load took (R2 reads, sha256 checks, session creation). */
   loadMs: number;
 }
-
-const MODEL_KEYS: ModelKey[] = ['textEncoder', 'imageEncoder', 'textHead', 'imageHead', 'fusionHead'];
 
 const unavailable = (message: string) => new ApiError(503, 'model_unavailable', message);
 
@@ -62,30 +58,19 @@ interface Slot {
 async function load(bucket: R2Bucket): Promise<Slot> {
   const started = Date.now();
   const { manifest, etag } = await manifestObject(bucket);
-  const decodeJson = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as object;
-  const [tokenizerJson, tokenizerConfig] = await Promise.all([
-    readVerified(bucket, manifest.text.tokenizer).then(decodeJson),
-    readVerified(bucket, manifest.text.tokenizerConfig).then(decodeJson),
-  ]);
-  const tokenizer = new TextTokenizer(tokenizerJson, tokenizerConfig, manifest.text);
-
-  const sessions: Partial<Record<ModelKey, InferenceSession>> = {};
-  try {
-    // One at a time: each file is dropped once its session exists, keeping peak memory low.
-    for (const key of MODEL_KEYS) {
-      const bytes = await readVerified(bucket, manifest.models[key]);
+  const classifier = await GenreClassifier.load(
+    ort,
+    manifest,
+    (entry) => readVerified(bucket, entry),
+    async (bytes, key) => {
       try {
-        sessions[key] = await createSession(bytes);
+        return await createSession(bytes);
       } catch (err) {
         throw unavailable(`model file "${manifest.models[key].file}" could not be loaded by onnxruntime: ${(err as Error).message}`);
       }
-    }
-  } catch (err) {
-    await Promise.all(Object.values(sessions).map((s) => s.release()));
-    throw err;
-  }
-  const models = { manifest, tokenizer, sessions: sessions as Record<ModelKey, InferenceSession>, loadMs: Date.now() - started };
-  return { models, etag, users: 0, retired: false };
+    },
+  );
+  return { models: { manifest, classifier, loadMs: Date.now() - started }, etag, users: 0, retired: false };
 }
 
 /** How often a loaded isolate asks R2 (one HEAD) whether manifest.json changed: MODEL_RECHECK_SECONDS, default 30. */
@@ -123,7 +108,7 @@ function firstLoad(bucket: R2Bucket): Promise<Slot> {
 /** Free a replaced version's WASM memory; a failure is logged, never passed on to the request that triggered it. */
 async function release(slot: Slot): Promise<void> {
   try {
-    await Promise.all(Object.values(slot.models.sessions).map((s) => s.release()));
+    await slot.models.classifier.release();
   } catch (err) {
     console.error(JSON.stringify({ level: 'warn', msg: 'releasing replaced models failed', version: slot.models.manifest.version, error: String(err) }));
   }

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { LIMITS } from './limits';
-import { GENRES } from './shared/labels';
+import { GENRES, TMDB_GENRES } from './shared/labels';
 import { plotLength } from './shared/plotText';
 
 const plot = z
@@ -39,6 +39,11 @@ export const predictFormBody = z
   .openapi('PredictForm');
 
 const rankedGenre = z.object({ genre: z.enum(GENRES), probability: z.number().min(0).max(1) });
+const rankedTmdbGenre = z.object({ genre: z.enum(TMDB_GENRES), probability: z.number().min(0).max(1) });
+const evidence = z.object({
+  text: z.string().openapi({ description: 'A word or phrase of the plot, as written there' }),
+  weight: z.number().positive().openapi({ description: "How much it raised the top genre's score (a logit share)" }),
+});
 
 export const predictResponse = z
   .object({
@@ -46,15 +51,21 @@ export const predictResponse = z
     top: rankedGenre,
     modalities: z.array(z.enum(['plot', 'poster'])),
     modelVersion: z.string(),
-    plotTokens: z
+    tmdbGenres: z.array(rankedTmdbGenre).length(TMDB_GENRES.length).openapi({
+      description: "TMDB's 19 genres, most probable first; each probability is independent (a movie has several), they do not sum to 1",
+    }),
+    evidence: z
+      .object({ plot: z.array(evidence) })
+      .optional()
+      .openapi({ description: 'With a plot: the words or phrases that raised the top genre most, most weight first' }),
+    plotWords: z
       .object({ read: z.number().int(), total: z.number().int() })
       .optional()
-      .openapi({ description: 'With a plot: WordPiece tokens the model read (the first maxTokens of the model, 256 today) and the plot had; read < total means the end was not used' }),
+      .openapi({ description: 'With a plot: words the model read (the first 1,000) and the plot had; read < total means the end was not used' }),
     timings: z.object({
       loadMs: z.number(),
       decodeMs: z.number(),
-      encodeMs: z.number(),
-      classifyMs: z.number(),
+      modelMs: z.number(),
       totalMs: z.number(),
     }),
   })

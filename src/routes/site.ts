@@ -4,34 +4,15 @@ import type { AppEnv } from '../env';
 import { LIMITS } from '../limits';
 import { readManifest } from '../modelStore';
 import { errorContent } from '../schemas';
-import { GENRES } from '../shared/labels';
+import { evaluationReportSchema } from '../shared/evaluationReport';
+import { storedExampleSchema, storedExamplesSchema, type StoredExamples } from '../shared/examples';
 import { plotLength } from '../shared/plotText';
 
 /**
  * Worker routes the web page (public/) needs beyond /predict: the example movies published to R2 by
- * `models/examples.ts`, and the model version with its evaluation figures for "How it works".
+ * `models/export/examples.ts`, and the model version with its evaluation figures for "How it works".
  * The page's files are wrangler's static assets; only "/" passes through here (see wrangler.toml).
  */
-
-/** One example movie as stored in R2 (`examples.json`), written by models/examples.ts (same shape as its StoredExample). */
-const storedExampleSchema = z.object({
-  id: z.number().int().positive(),
-  title: z.string(),
-  year: z.number().int().nullable(),
-  /** The dataset's label of the movie. */
-  genre: z.enum(GENRES),
-  plot: z.string(),
-  /** R2 key of the poster: `examples/<id>.jpg`. */
-  posterKey: z.string().regex(/^examples\/\d+\.jpg$/),
-});
-
-const storedExamplesSchema = z.object({
-  /** Where the movies were picked from: the pipeline's test split, or a seeded pick when it was absent. */
-  source: z.enum(['test-split', 'seeded']),
-  examples: z.array(storedExampleSchema),
-});
-
-type StoredExamples = z.infer<typeof storedExamplesSchema>;
 
 const exampleResponse = storedExampleSchema
   .omit({ posterKey: true })
@@ -42,30 +23,8 @@ const examplesResponse = z
   .object({ source: storedExamplesSchema.shape.source, examples: z.array(exampleResponse) })
   .openapi('Examples');
 
-const headMetrics = z
-  .object({
-    count: z.number(),
-    accuracy: z.number(),
-    balancedAccuracy: z.number(),
-    macroF1: z.number(),
-    perClass: z.record(z.string(), z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() })).optional(),
-    /** confusion[true][predicted], in GENRES order. */
-    confusion: z.array(z.array(z.number())).optional(),
-    bySource: z.record(z.string(), z.object({ count: z.number(), accuracy: z.number() })).optional(),
-  })
-  .openapi('HeadMetrics');
-
-/** What the page shows of `evaluation.json` (models/evaluate.ts); local paths in it are not passed on. */
-const evaluationReport = z
-  .object({
-    modelVersion: z.string(),
-    rows: z.string().optional(),
-    movies: z.number().optional(),
-    fusion: headMetrics,
-    text: headMetrics,
-    image: headMetrics,
-  })
-  .openapi('EvaluationReport');
+/** What the page shows of `evaluation.json`: everything but the local path of the data scored. */
+const evaluationReport = evaluationReportSchema.omit({ data: true }).openapi('EvaluationReport');
 
 /** The evaluation report in R2, if it belongs to this model version. */
 async function readReport(bucket: R2Bucket, version: string): Promise<z.infer<typeof evaluationReport> | null> {
@@ -86,8 +45,9 @@ const modelResponse = z
     labels: z.array(z.string()),
     /** Bytes of each ONNX file the Worker loads. */
     modelBytes: z.record(z.string(), z.number()),
-    imageSize: z.number(),
-    maxTokens: z.number(),
+    image: z.object({ height: z.number(), width: z.number() }).openapi({ description: 'The input size the image encoder reads a poster at' }),
+    maxWords: z.number(),
+    decisionRule: z.object({ beta: z.number() }).openapi({ description: 'beta · ln(genre share) is added to the genre scores (0: genres treated as equally common)' }),
     evaluation: z.record(z.string(), z.unknown()).nullable().openapi({
       description: "The manifest's `evaluation`: the training pipeline's summary figures on its test split, or null",
     }),
@@ -188,8 +148,9 @@ siteRoutes.openapi(
         createdAt: m.createdAt,
         labels: m.labels,
         modelBytes: Object.fromEntries(Object.entries(m.models).map(([k, v]) => [k, v.bytes])),
-        imageSize: m.image.size,
-        maxTokens: m.text.maxTokens,
+        image: { height: m.image.height, width: m.image.width },
+        maxWords: m.text.features.maxWords,
+        decisionRule: { beta: m.rule.beta },
         evaluation: m.evaluation ?? null,
         report: await readReport(c.env.MODELS, m.version),
       },

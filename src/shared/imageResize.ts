@@ -41,11 +41,15 @@ function taps(start: number, length: number, out: number): Taps {
   return { index, weight, width };
 }
 
+/** How the resampled pixels are laid out: interleaved RGB bytes-as-floats, or normalised NCHW channel planes. */
+export type PixelLayout = { planar: false } | { planar: true; mean: number; scale: number };
+
 /**
- * Resample `rect` of an RGBA image to outWidth x outHeight, alpha composited over white.
- * Returns interleaved RGB floats in 0..255 (unrounded, so the model input loses nothing).
+ * Resample `rect` of an RGBA image to outWidth x outHeight, alpha composited over white. Interleaved:
+ * RGB floats in 0..255 (unrounded, so the model input loses nothing). Planar: the encoder's input,
+ * [3, outHeight, outWidth] with each value (v - mean) / scale, written in place rather than rearranged.
  */
-export function resizeRgb(img: RgbaImage, rect: Rect, outWidth: number, outHeight: number): Float32Array {
+export function resizeRgb(img: RgbaImage, rect: Rect, outWidth: number, outHeight: number, layout: PixelLayout = { planar: false }): Float32Array {
   const tx = taps(rect.x, rect.width, outWidth);
   const ty = taps(rect.y, rect.height, outHeight);
 
@@ -72,7 +76,11 @@ export function resizeRgb(img: RgbaImage, rect: Rect, outWidth: number, outHeigh
     }
   }
 
-  const out = new Float32Array(outWidth * outHeight * 3);
+  const plane = outWidth * outHeight;
+  const [mean, scale] = layout.planar ? [layout.mean, layout.scale] : [0, 1];
+  // Where channel c of pixel p goes: c * plane + p (planar) or p * 3 + c (interleaved).
+  const [pixelStride, channelStride] = layout.planar ? [1, plane] : [3, 1];
+  const out = new Float32Array(plane * 3);
   for (let j = 0; j < outHeight; j++) {
     for (let i = 0; i < outWidth; i++) {
       let r = 0;
@@ -86,10 +94,10 @@ export function resizeRgb(img: RgbaImage, rect: Rect, outWidth: number, outHeigh
         g += wgt * rows[o + 1];
         b += wgt * rows[o + 2];
       }
-      const o = (j * outWidth + i) * 3;
-      out[o] = r;
-      out[o + 1] = g;
-      out[o + 2] = b;
+      const o = (j * outWidth + i) * pixelStride;
+      out[o] = (r - mean) / scale;
+      out[o + channelStride] = (g - mean) / scale;
+      out[o + 2 * channelStride] = (b - mean) / scale;
     }
   }
   return out;

@@ -3,32 +3,31 @@ import { resizeRgb } from './imageResize';
 
 /** How a decoded image becomes the image encoder's input; stored in the model manifest. */
 export interface ImageParams {
-  /** Square side the encoder expects. */
-  size: number;
-  /** `crop`: centre square crop then resize; `squash`: resize the whole image, ignoring aspect ratio. */
+  /** Input height and width the encoder reads (MobileNetV2 is fully convolutional: any multiple of 32). */
+  height: number;
+  width: number;
+  /** `crop`: centre crop to the input's aspect ratio, then resize; `squash`: resize the whole image, ignoring aspect ratio. */
   fit: 'crop' | 'squash';
   /** Each channel value v in 0..255 becomes (v - mean) / scale. */
   mean: number;
   scale: number;
 }
 
-export const MOBILENET_IMAGE_PARAMS: ImageParams = { size: 224, fit: 'squash', mean: 128, scale: 128 };
+/** The pretrained MobileNetV2's own input: 224 x 224, (v - 128) / 128. */
+export const MOBILENET_IMAGE_PARAMS: ImageParams = { height: 224, width: 224, fit: 'squash', mean: 128, scale: 128 };
 
-/** Resize (and crop) an RGBA image to the encoder's NCHW float input, normalised as in training. */
+/** The encoder input's shape for one image, NCHW. */
+export const imageTensorShape = (params: ImageParams): [number, number, number, number] => [1, 3, params.height, params.width];
+
+/** Resize (and crop) an RGBA image to the encoder's NCHW float input [3, height, width], normalised as in training. */
 export function imageToTensor(img: RgbaImage, params: ImageParams): Float32Array {
-  const { size, fit, mean, scale } = params;
-  const side = Math.min(img.width, img.height);
-  const rect =
-    fit === 'crop'
-      ? { x: Math.floor((img.width - side) / 2), y: Math.floor((img.height - side) / 2), width: side, height: side }
-      : { x: 0, y: 0, width: img.width, height: img.height };
-  const rgb = resizeRgb(img, rect, size, size);
-  const plane = size * size;
-  const out = new Float32Array(3 * plane);
-  for (let p = 0; p < plane; p++) {
-    out[p] = (rgb[p * 3] - mean) / scale;
-    out[plane + p] = (rgb[p * 3 + 1] - mean) / scale;
-    out[2 * plane + p] = (rgb[p * 3 + 2] - mean) / scale;
+  const { height, width, fit, mean, scale } = params;
+  let rect = { x: 0, y: 0, width: img.width, height: img.height };
+  if (fit === 'crop') {
+    // The largest centred rectangle of the input's aspect ratio.
+    const cropWidth = Math.min(img.width, Math.round((img.height * width) / height));
+    const cropHeight = Math.min(img.height, Math.round((img.width * height) / width));
+    rect = { x: Math.floor((img.width - cropWidth) / 2), y: Math.floor((img.height - cropHeight) / 2), width: cropWidth, height: cropHeight };
   }
-  return out;
+  return resizeRgb(img, rect, width, height, { planar: true, mean, scale });
 }

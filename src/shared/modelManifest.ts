@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GENRES } from './labels';
+import { GENRES, TMDB_GENRES } from './labels';
 
 /**
  * `manifest.json`, written by the training pipeline next to the ONNX files and read by the Worker
@@ -17,37 +17,42 @@ const onnxModel = fileEntry.extend({
   outputs: z.array(z.string()).min(1),
 });
 
+const sameList = (expected: readonly string[], name: string) =>
+  z.array(z.string()).refine((l) => l.length === expected.length && l.every((g, i) => g === expected[i]), { message: `${name} must be exactly ${expected.join(', ')}` });
+
 export const modelManifestSchema = z.object({
   version: z.string().min(1),
   createdAt: z.string(),
-  labels: z.array(z.string()).refine((l) => l.length === GENRES.length && l.every((g, i) => g === GENRES[i]), {
-    message: `labels must be exactly ${GENRES.join(', ')}`,
-  }),
+  labels: sameList(GENRES, 'labels'),
+  tmdbGenres: sameList(TMDB_GENRES, 'tmdbGenres'),
   text: z.object({
-    tokenizer: fileEntry,
-    tokenizerConfig: fileEntry,
-    vocabSize: z.number().int().positive(),
-    bigramBuckets: z.number().int().nonnegative(),
-    maxTokens: z.number().int().positive(),
+    /** plotFeatures.ts: how a plot becomes hashed n-gram counts. */
+    features: z.object({
+      buckets: z.number().int().positive(),
+      wordNgrams: z.array(z.number().int().positive()),
+      charNgrams: z.array(z.number().int().positive()),
+      maxWords: z.number().int().positive(),
+    }),
     dim: z.number().int().positive(),
   }),
   image: z.object({
-    size: z.number().int().positive(),
+    height: z.number().int().positive(),
+    width: z.number().int().positive(),
     fit: z.enum(['crop', 'squash']),
     mean: z.number(),
     scale: z.number().positive(),
     dim: z.number().int().positive(),
   }),
+  /** decisionRule.ts: beta · ln(prior) is added to every head's genre logits (already inside the graphs). */
+  rule: z.object({ beta: z.number().min(0), prior: z.array(z.number().positive()).length(GENRES.length) }),
   models: z.object({
-    /** input_ids int64 [1, L] -> text vector float32 [1, text.dim] */
-    textEncoder: onnxModel,
-    /** pixel_values float32 [1, 3, size, size] -> features float32 [1, image.dim] */
+    /** feature_ids int64 [n], feature_counts float32 [n] -> text_vector, probs, tmdb_probs, known_features, evidence */
+    textModel: onnxModel,
+    /** pixel_values float32 [1, 3, height, width] -> features float32 [1, image.dim] */
     imageEncoder: onnxModel,
-    /** text vector -> probs [1, 7] */
-    textHead: onnxModel,
-    /** image features -> probs [1, 7] */
+    /** image features -> probs [1, 7], tmdb_probs [1, 19] */
     imageHead: onnxModel,
-    /** (text vector, image features) -> probs [1, 7] */
+    /** (text vector, image features) -> probs [1, 7], tmdb_probs [1, 19] */
     fusionHead: onnxModel,
   }),
   /** Evaluation figures of this version on the pipeline's test split, shown by the web page. */
@@ -56,6 +61,9 @@ export const modelManifestSchema = z.object({
 
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 export type ModelKey = keyof ModelManifest['models'];
+
+/** The models in the order they are loaded. */
+export const MODEL_KEYS: readonly ModelKey[] = ['textModel', 'imageEncoder', 'imageHead', 'fusionHead'];
 export type FileEntry = z.infer<typeof fileEntry>;
 
 /**

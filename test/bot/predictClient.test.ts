@@ -2,15 +2,18 @@ import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../bot/log';
 import { createPredictClient, PredictError } from '../../bot/predictClient';
-import { GENRES } from '../../src/shared/labels';
+import { GENRES, TMDB_GENRES } from '../../src/shared/labels';
 import { listen, type LocalServer } from './support';
 
 const PREDICTION = {
   genres: GENRES.map((genre, i) => ({ genre, probability: i === 0 ? 0.4 : 0.1 })),
   top: { genre: 'Action', probability: 0.4 },
+  tmdbGenres: TMDB_GENRES.map((genre, i) => ({ genre, probability: 1 - i / 20 })),
+  evidence: { plot: [{ text: 'car chase', weight: 0.8 }] },
   modalities: ['plot'],
   modelVersion: 'test-1',
-  timings: { loadMs: 1, decodeMs: 1, encodeMs: 1, classifyMs: 1, totalMs: 4 },
+  plotWords: { read: 12, total: 12 },
+  timings: { loadMs: 1, decodeMs: 1, modelMs: 1, totalMs: 3 },
 };
 
 let server: LocalServer | undefined;

@@ -2,9 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOBILENET_IMAGE_PARAMS } from '../../src/shared/imageTensor';
-import { FEATURES_OUTPUT, writeFeatureEncoder } from '../../models/featureEncoder';
-import { ImageEncoder, posterTensor } from '../../models/imageEncoder';
-import { argmax } from '../../models/metrics';
+import { argmax } from '../../models/evaluate/metrics';
+import { FEATURES_OUTPUT, writeFeatureEncoder } from '../../models/features/featureEncoder';
+import { ImageEncoder, posterTensor } from '../../models/features/imageEncoder';
 import { sharedPaths } from '../../models/paths';
 
 // The shared decode -> resize -> normalise path is right if the pretrained MobileNetV2 still

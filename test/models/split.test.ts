@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GENRES } from '../../src/shared/labels';
-import { loadDataset } from '../../models/dataset';
-import { ARTIFACTS_DIR } from '../../models/modelFiles';
-import { sharedPaths } from '../../models/paths';
-import { readSplit, stratifiedSplit } from '../../models/split';
+import { loadDataset } from '../../models/data/dataset';
+import { readSplit, stratifiedSplit } from '../../models/data/split';
+import { ARTIFACTS_DIR, sharedPaths } from '../../models/paths';
 
 const rows = Array.from({ length: 700 }, (_, i) => ({ tmdbId: 1000 + i * 7, label: i % GENRES.length }));
 

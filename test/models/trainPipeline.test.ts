@@ -2,27 +2,46 @@ import { existsSync } from 'node:fs';
 import { appendFile, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENRES } from '../../src/shared/labels';
-import { MOBILENET_IMAGE_PARAMS } from '../../src/shared/imageTensor';
+import { GENRES, TMDB_GENRES } from '../../src/shared/labels';
 import { modelManifestSchema } from '../../src/shared/modelManifest';
-import { loadDataset } from '../../models/dataset';
-import { evaluateDataset } from '../../models/evaluate';
-import { writeFeatureEncoder } from '../../models/featureEncoder';
-import { fusionProbs, mlpProbs } from '../../models/heads';
-import { extractImageFeatures } from '../../models/imageFeatures';
-import { NodePredictor } from '../../models/nodePredictor';
-import { onnx } from '../../models/onnxExport';
+import { evaluationReportSchema } from '../../src/shared/evaluationReport';
+import { plotFeatures } from '../../src/shared/plotFeatures';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../models/config';
+import { loadDataset } from '../../models/data/dataset';
+import { readSplit } from '../../models/data/split';
+import { evaluateDataset } from '../../models/evaluate/evaluate';
+import { loadNodeClassifier } from '../../models/evaluate/nodeClassifier';
+import { onnx } from '../../models/export/onnxGraph';
+import { writeFeatureEncoder } from '../../models/features/featureEncoder';
+import { extractImageFeatures } from '../../models/features/imageFeatures';
 import { sharedPaths } from '../../models/paths';
-import { readSplit } from '../../models/split';
-import { loadTokenizer, textVectors } from '../../models/textModel';
-import { trainAll } from '../../models/train';
+import { bagOutputs } from '../../models/train/bagModel';
+import { ruleBias } from '../../models/train/decisionRule';
+import { fusedGenreLogits, fusedTmdbLogits } from '../../models/train/fusion';
+import { imageRow } from '../../models/train/imageHead';
+import { trainAll, type TrainArgs } from '../../models/train/pipeline';
+import { tfidfRow } from '../../models/train/textModel';
 
 type Row = Record<string, string>;
 const PER_CLASS = 5;
+
+/** Small and quick: the pipeline's code paths, not its accuracy. */
+const TINY: TrainConfig = {
+  ...DEFAULT_CONFIG,
+  text: {
+    ...DEFAULT_CONFIG.text,
+    features: { ...DEFAULT_CONFIG.text.features, buckets: 1 << 12 },
+    minDf: 1,
+    model: { ...DEFAULT_CONFIG.text.model, dim: 8, epochs: 2 },
+  },
+  image: { ...DEFAULT_CONFIG.image, head: { ...DEFAULT_CONFIG.image.head, dim: 4, epochs: 2 } },
+  fusion: { ...DEFAULT_CONFIG.fusion, steps: 50 },
+};
 
 const sharedRows = async (): Promise<Row[]> => parse(await readFile(join(sharedPaths().dataset, 'manifest.csv'), 'utf8'), { columns: true });
 
@@ -47,16 +66,38 @@ async function perGenre(from: number, count: number): Promise<Row[]> {
   return GENRES.flatMap((g) => all.filter((r) => r.label === g).slice(from, from + count));
 }
 
+/** A text-only folder (manifest.csv.gz, no posters) like ../shared/data/movies-text. */
+async function textFolder(dir: string, rows: Row[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const textOnly = rows.map((r) => ({ ...r, imdb_id: '', poster: '', poster_source: '', text_source: 'test' }));
+  await writeFile(join(dir, 'manifest.csv.gz'), gzipSync(stringify(textOnly, { header: true })));
+}
+
 describe('training pipeline on a tiny dataset', () => {
   let dir: string;
   let rows: Row[];
   let trained: Awaited<ReturnType<typeof trainAll>>;
   const out = () => join(dir, 'out');
+  const args = (over: Partial<TrainArgs> = {}): TrainArgs => ({
+    data: join(dir, 'data'),
+    textData: join(dir, 'text'),
+    out: out(),
+    cache: join(dir, 'cache'),
+    seed: 3,
+    config: TINY,
+    evaluate: false,
+    progress: false,
+    log: () => {},
+    ...over,
+  });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'genre-train-'));
     rows = await datasetFolder(join(dir, 'data'), await perGenre(0, PER_CLASS));
-    trained = await trainAll({ data: join(dir, 'data'), out: out(), cache: join(dir, 'cache'), epochs: 2, seed: 3, evaluate: true, progress: false, log: () => {} });
+    // Text-only rows: 14 new movies, and one that repeats a poster movie's plot under another id.
+    const extra = await perGenre(PER_CLASS + 2, 2);
+    await textFolder(join(dir, 'text'), [...extra, { ...rows[6], tmdb_id: '999999999' }]);
+    trained = await trainAll(args({ evaluate: true }));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -64,19 +105,26 @@ describe('training pipeline on a tiny dataset', () => {
     const manifest = modelManifestSchema.parse(JSON.parse(await readFile(join(out(), 'manifest.json'), 'utf8')));
     expect(manifest.version).toBe(trained.manifest.version);
     expect(manifest.evaluation).toMatchObject({ split: 'test' });
-    const report = JSON.parse(await readFile(join(out(), 'evaluation.json'), 'utf8'));
-    for (const head of ['fusion', 'text', 'image']) {
-      expect(Object.keys(report[head])).toEqual(expect.arrayContaining(['accuracy', 'balancedAccuracy', 'macroF1', 'perClass', 'confusion', 'bySource']));
-    }
+    const report = evaluationReportSchema.parse(JSON.parse(await readFile(join(out(), 'evaluation.json'), 'utf8')));
+    expect(report.othersTop3.fusion.movies).toBeGreaterThan(0);
     expect(await readFile(join(out(), 'confusion.svg'), 'utf8')).toMatch(/^<svg/);
     // Evaluating loads the models read-only; examples.json is written by models:publish alone.
     expect(existsSync(join(out(), 'examples.json'))).toBe(false);
   });
 
+  it('trains the text model on the text-only rows too, but never on a plot of the poster dataset', () => {
+    const { data } = trained.run;
+    expect(data.textOnlyMovies).toBe(GENRES.length * 2);
+    // The train split's movies with words, and every text-only row.
+    const split = trained.run.data.split;
+    expect(data.textTrainingRows).toBeLessThanOrEqual(split.train + data.textOnlyMovies);
+    expect(data.textTrainingRows).toBeGreaterThan(data.textOnlyMovies);
+  });
+
   it('counts the rows it cannot use instead of dropping them silently', () => {
     const { data } = trained.run;
     expect(data.movies).toBe(GENRES.length * PER_CLASS);
-    expect(data.emptyOverview).toEqual([Number(rows[0].tmdb_id), Number(rows[rows.length - 1].tmdb_id)]);
+    expect(data.withoutWords).toEqual([Number(rows[0].tmdb_id), Number(rows[rows.length - 1].tmdb_id)]);
     expect(data.posterProblems.map((p) => [p.tmdbId, p.reason])).toEqual([
       [Number(rows[1].tmdb_id), 'missing'],
       [Number(rows[2].tmdb_id), 'undecodable'],
@@ -95,7 +143,7 @@ describe('training pipeline on a tiny dataset', () => {
     const other = await datasetFolder(join(dir, 'other'), [...fresh.slice(0, 3), ...seen, ...fresh.slice(3)]);
     const report = await evaluateDataset(join(dir, 'other'), { artifactsDir: out() });
     expect(report).toMatchObject({ rows: 'unseen', movies: other.length - 2, seenInTraining: 2 });
-    expect(report.skipped).toEqual({ emptyOverview: 2, missingPoster: 1, undecodablePoster: 1 });
+    expect(report.skipped).toEqual({ noWords: 2, missingPoster: 1, undecodablePoster: 1 });
     expect(report.text.count).toBe(report.movies - 2);
     expect(report.image.count).toBe(report.movies - 2);
     expect(report.fusion.count).toBe(report.movies - 4);
@@ -109,7 +157,7 @@ describe('training pipeline on a tiny dataset', () => {
     // The corrupt poster's movie gets its real poster, so this run appends one record after the repair.
     const repaired = Number(rows[2].tmdb_id);
     const movies = (await loadDataset(join(dir, 'data'))).map((m) => (m.tmdbId === repaired ? { ...m, posterPath: join(sharedPaths().dataset, rows[2].poster) } : m));
-    const options = { modelPath: await writeFeatureEncoder(), params: MOBILENET_IMAGE_PARAMS, cacheDir };
+    const options = { modelPath: await writeFeatureEncoder(), params: TINY.image.params, cacheDir };
     const first = await extractImageFeatures(movies, options);
     expect([first.cached, first.problems.length]).toEqual([movies.length - 2, 1]);
     const second = await extractImageFeatures(movies, options);
@@ -128,7 +176,7 @@ describe('training pipeline on a tiny dataset', () => {
     const movies = (await loadDataset(join(dir, 'data'))).filter((m) => m.tmdbId !== Number(rows[2].tmdb_id));
     const encodable = movies.length - 1; // the missing poster
     const cacheDir = join(dir, 'cache-batch8');
-    const options = { modelPath, params: MOBILENET_IMAGE_PARAMS, cacheDir };
+    const options = { modelPath, params: TINY.image.params, cacheDir };
     await expect(extractImageFeatures(movies, options)).rejects.toThrow(/dimension/i);
     const [file] = await readdir(cacheDir);
     const kept = Math.floor(encodable / 8) * 8;
@@ -139,52 +187,88 @@ describe('training pipeline on a tiny dataset', () => {
     const noPosters = join(dir, 'no-posters');
     await mkdir(noPosters);
     await copyFile(join(dir, 'data', 'manifest.csv'), join(noPosters, 'manifest.csv'));
-    await expect(trainAll({ data: noPosters, out: join(dir, 'no-posters-out'), cache: join(dir, 'cache'), epochs: 1, seed: 3, evaluate: false, progress: false, log: () => {} })).rejects.toThrow(
-      `${noPosters}: no movie in the train split with a poster`,
-    );
+    await expect(trainAll(args({ data: noPosters, out: join(dir, 'no-posters-out') }))).rejects.toThrow(`${noPosters}: no movie in the train split with a poster`);
   });
 
-  it('ONNX models give the tfjs probabilities (1e-4)', async () => {
-    const { textModel, heads } = trained;
-    const { text } = trained.manifest;
-    const tokenizer = await loadTokenizer(sharedPaths().tokenizerDir, text);
-    const plots = rows.slice(3, 9).map((r) => r.overview);
-    const ids = plots.map((p) => Int32Array.from(tokenizer.encode(p).ids));
-    const features = plots.map((_, i) => Float32Array.from({ length: 1280 }, (_, k) => ((k * 7 + i * 13) % 29) / 5));
+  it("the ONNX graphs compute the trainer's outputs from the shared plot features (1e-4)", async () => {
+    const { text, imageHead, fusion, rule } = trained;
+    const bias = ruleBias(rule);
+    const softmax = (logits: ArrayLike<number>) => {
+      const e = Array.from(logits, (v) => Math.exp(v));
+      return e.map((v) => v / e.reduce((a, b) => a + b, 0));
+    };
+    const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+    const close = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+      expect(a.length).toBe(b.length);
+      Array.from(a).forEach((v, k) => expect(Math.abs(v - b[k])).toBeLessThan(1e-4));
+    };
     const session = (file: string) => ort.InferenceSession.create(join(out(), file));
-    const [encoder, textHead, imageHead, fusionHead] = await Promise.all(
-      ['text_encoder.onnx', 'text_head.onnx', 'image_head.onnx', 'fusion_head.onnx'].map(session),
-    );
-    const refVectors = textVectors(textModel, ids);
-    const refText = mlpProbs(heads.textHead, refVectors);
-    const refImage = mlpProbs(heads.imageHead, features);
-    const refFusion = fusionProbs(heads, refVectors, features);
-    for (let i = 0; i < ids.length; i++) {
-      const idTensor = new ort.Tensor('int64', BigInt64Array.from(ids[i], BigInt), [1, ids[i].length]);
-      const vector = (await encoder.run({ input_ids: idTensor })).text_vector;
-      const feat = new ort.Tensor('float32', features[i], [1, 1280]);
-      const close = (a: ort.Tensor, b: Float32Array) => [...(a.data as Float32Array)].forEach((v, k) => expect(Math.abs(v - b[k])).toBeLessThan(1e-4));
-      close(vector, refVectors[i]);
-      close((await textHead.run({ text_vector: vector })).probs, refText[i]);
-      close((await imageHead.run({ image_features: feat })).probs, refImage[i]);
-      close((await fusionHead.run({ text_vector: vector, image_features: feat })).probs, refFusion[i]);
+    const [textModel, imageSession, fusionSession] = await Promise.all(['text_model.onnx', 'image_head.onnx', 'fusion_head.onnx'].map(session));
+    const plots = rows.slice(3, 9).map((r) => r.overview);
+    for (const [i, plot] of plots.entries()) {
+      // What the Worker sends (the shared feature code), against what the trainer computed (TF-IDF rows, bag model).
+      const features = plotFeatures(plot, trained.manifest.text.features);
+      const got = await textModel.run({
+        feature_ids: new ort.Tensor('int64', BigInt64Array.from(features.ids, BigInt), [features.ids.length]),
+        feature_counts: new ort.Tensor('float32', features.counts, [features.counts.length]),
+      });
+      const row = tfidfRow(features, text.idf);
+      const [ref] = bagOutputs(text.bag, [row]);
+      close(got.probs.data as Float32Array, softmax(ref.genreLogProbs.map((v, c) => v + bias[c])));
+      close(got.tmdb_probs.data as Float32Array, Array.from(ref.tmdbLogits, sigmoid));
+      // Evidence: each bucket's share of each genre's logit, centred; the shares add up to the logits, bias aside.
+      const evidence = got.evidence.data as Float32Array;
+      const { dim } = text.bag;
+      const known = new Map(Array.from(row.ids, (id, k) => [id, row.values[k]]));
+      features.ids.forEach((id, j) => {
+        const shares = GENRES.map((_, c) => {
+          let s = 0;
+          for (let d = 0; d < dim; d++) s += (known.get(id) ?? 0) * text.bag.table[id * dim + d] * text.bag.genres.w[d * GENRES.length + c];
+          return s;
+        });
+        const mean = shares.reduce((a, b) => a + b, 0) / shares.length;
+        close(evidence.subarray(j * GENRES.length, (j + 1) * GENRES.length), shares.map((s) => s - mean));
+      });
+
+      const image = Float32Array.from({ length: 1280 }, (_, k) => ((k * 7 + i * 13) % 29) / 5);
+      const [imageRef] = bagOutputs(imageHead.bag, [imageRow(image, imageHead)]);
+      const imageOut = await imageSession.run({ image_features: new ort.Tensor('float32', image, [1, 1280]) });
+      close(imageOut.probs.data as Float32Array, softmax(imageRef.genreLogProbs.map((v, c) => v + bias[c])));
+      close(imageOut.tmdb_probs.data as Float32Array, Array.from(imageRef.tmdbLogits, sigmoid));
+
+      const fused = await fusionSession.run({ text_vector: got.text_vector, image_features: new ort.Tensor('float32', image, [1, 1280]) });
+      const inputs = { textLogProbs: [ref.genreLogProbs], imageLogProbs: [imageRef.genreLogProbs], textTmdbLogits: [ref.tmdbLogits], imageTmdbLogits: [imageRef.tmdbLogits] };
+      close(fused.probs.data as Float32Array, softmax(fusedGenreLogits(fusion, inputs)[0].map((v, c) => v + bias[c])));
+      close(fused.tmdb_probs.data as Float32Array, Array.from(fusedTmdbLogits(fusion, inputs)[0], sigmoid));
     }
   });
 
-  it('the Node predictor serves all three heads', async () => {
-    const predictor = await NodePredictor.load({ artifactsDir: out() });
-    const poster = new Uint8Array(await readFile(join(dir, 'data', rows[5].poster)));
-    const probs = await predictor.predict({ plot: rows[5].overview, poster });
-    for (const head of ['text', 'image', 'fusion'] as const) {
-      expect(probs[head]).toHaveLength(GENRES.length);
-      expect(probs[head]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  it('the Node classifier answers with all three heads, the TMDB genres and evidence found in the plot', async () => {
+    const classifier = await loadNodeClassifier({ artifactsDir: out() });
+    try {
+      const movie = (await loadDataset(join(dir, 'data')))[5];
+      const { decodeImage } = await import('../../src/shared/imageDecode');
+      const image = await decodeImage(await readFile(movie.posterPath));
+      const heads = await classifier.heads({ plot: movie.overview, image });
+      for (const head of [heads.text, heads.image, heads.fusion]) {
+        expect(head!.probs).toHaveLength(GENRES.length);
+        expect(head!.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+        expect(head!.tmdbProbs).toHaveLength(TMDB_GENRES.length);
+      }
+      const answer = await classifier.classify({ plot: movie.overview });
+      expect(answer.tmdbGenres.map((g) => g.genre).sort()).toEqual([...TMDB_GENRES].sort());
+      for (const { text, weight } of answer.evidence!.plot) {
+        expect(weight).toBeGreaterThan(0);
+        expect(movie.overview).toContain(text);
+      }
+      expect(await classifier.heads({ plot: movie.overview })).not.toHaveProperty('fusion');
+    } finally {
+      await classifier.release();
     }
-    expect(await predictor.predict({ plot: rows[5].overview })).not.toHaveProperty('fusion');
-    await predictor.release();
   });
 
   it('retraining with the same seed gives byte-identical models', async () => {
-    const again = await trainAll({ data: join(dir, 'data'), out: join(dir, 'again'), cache: join(dir, 'cache'), epochs: 2, seed: 3, evaluate: false, progress: false, log: () => {} });
+    const again = await trainAll(args({ out: join(dir, 'again') }));
     expect(again.manifest.models).toEqual(trained.manifest.models);
   });
 
@@ -192,7 +276,7 @@ describe('training pipeline on a tiny dataset', () => {
     const rerun = join(dir, 'rerun');
     await mkdir(rerun);
     await Promise.all(['evaluation.json', 'confusion.svg'].map((f) => copyFile(join(out(), f), join(rerun, f))));
-    await trainAll({ data: join(dir, 'data'), out: rerun, cache: join(dir, 'cache'), epochs: 1, seed: 4, evaluate: false, progress: false, log: () => {} });
+    await trainAll(args({ out: rerun, seed: 4 }));
     expect(existsSync(join(rerun, 'manifest.json'))).toBe(true);
     expect(['evaluation.json', 'confusion.svg'].filter((f) => existsSync(join(rerun, f)))).toEqual([]);
   });
@@ -206,7 +290,7 @@ describe('training pipeline on a tiny dataset', () => {
     await mkdir(noPosters);
     await copyFile(join(dir, 'data', 'manifest.csv'), join(noPosters, 'manifest.csv'));
     // Another seed would write another split; this run fails after drawing it, before training.
-    await expect(trainAll({ data: noPosters, out: kept, cache: join(dir, 'cache'), epochs: 1, seed: 9, evaluate: false, progress: false, log: () => {} })).rejects.toThrow('no movie in the train split with a poster');
+    await expect(trainAll(args({ data: noPosters, out: kept, seed: 9 }))).rejects.toThrow('no movie in the train split with a poster');
     for (const f of files) expect(await readFile(join(kept, f)), f).toEqual(await readFile(join(out(), f)));
   });
 

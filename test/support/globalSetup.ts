@@ -16,7 +16,7 @@ export default async function setup(project: TestProject) {
   // Inherited by every process the tests start (the forks run with this environment); kept if a test runs vitest.
   const run = (process.env[RUN_MARKER] ??= randomUUID());
   const persistTo = join(PROJECT_ROOT, 'test-output', 'wrangler-state');
-  const published = promisify(execFile)(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['models/publish.ts', '--persist-to', persistTo, '--if-stale'], {
+  const published = promisify(execFile)(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['models/cli/publish.ts', '--persist-to', persistTo, '--if-stale'], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, PATH: `${join(PROJECT_ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
   });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { modelObjects } from '../../models/modelFiles';
+import { modelObjects } from '../../models/publish/modelFiles';
 import { sharedPaths } from '../../models/paths';
 import { gradient, pngClaiming, pngInflatingTo, toJpeg, toPng, toWebp } from './imageFixtures';
 import { referenceCases } from './referenceCases';

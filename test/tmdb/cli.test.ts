@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../../models/paths';
 import { runScript } from '../support/runScript';
 import { moviesOfYear, startFakeTmdb, type FakeTmdb } from './fakeTmdb';
 
-// `npm run data:tmdb` (tsx models/tmdb/collect.ts) as a process, in an empty folder so no .env leaks in.
+// `npm run data:tmdb` (tsx models/cli/collectTmdb.ts) as a process, in an empty folder so no .env leaks in.
 
 const KEY = 'cli-v3-key-must-never-be-printed';
 
@@ -27,7 +27,7 @@ afterAll(async () => {
   if (cwd) await rm(cwd, { recursive: true, force: true });
 });
 
-const run = (args: string[], env: Record<string, string> = { TMDB_API_KEY: KEY }) => runScript('models/tmdb/collect.ts', args, env, cwd);
+const run = (args: string[], env: Record<string, string> = { TMDB_API_KEY: KEY }) => runScript('models/cli/collectTmdb.ts', args, env, cwd);
 
 /** Resolves once the posters of page 2 other than the held poster8 are on disk. */
 async function page2PostersWritten(out: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../models/cli';
-import { parseCli } from '../../models/tmdb/cliOptions';
+import { UsageError } from '../../models/cli/args';
+import { parseCli } from '../../models/data/tmdb/cliOptions';
 
 const KEY = { TMDB_API_KEY: '0123456789abcdef0123456789abcdef' };
 

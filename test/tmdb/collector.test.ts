@@ -6,9 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import * as jpeg from 'jpeg-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadDataset } from '../../models/dataset';
-import { collectTmdb, MAX_POSTER_FAILURES_IN_A_ROW, type CollectOptions } from '../../models/tmdb/collector';
-import type { Progress } from '../../models/tmdb/progress';
+import { loadDataset } from '../../models/data/dataset';
+import { collectTmdb, MAX_POSTER_FAILURES_IN_A_ROW, type CollectOptions } from '../../models/data/tmdb/collector';
+import type { Progress } from '../../models/data/tmdb/progress';
 import { moviesOfYear, startFakeTmdb, type FakeMovie, type FakeTmdb } from './fakeTmdb';
 
 const KEY = '0123456789abcdef0123456789abcdef';

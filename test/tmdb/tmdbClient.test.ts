@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { releaseRanges } from '../../models/tmdb/endpoints';
-import { authFromEnv, retryAfterMs, TmdbClient } from '../../models/tmdb/tmdbClient';
+import { releaseRanges } from '../../models/data/tmdb/endpoints';
+import { authFromEnv, retryAfterMs, TmdbClient } from '../../models/data/tmdb/tmdbClient';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln-_c2ln';
 

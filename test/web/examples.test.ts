@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_GENRES, exampleObjects, pickExamples, siteObjects } from '../../models/examples';
+import { EXAMPLE_GENRES, exampleObjects, pickExamples, siteObjects } from '../../models/export/examples';
 import { sharedPaths } from '../../models/paths';
-import { stratifiedSplit, writeSplit } from '../../models/split';
+import { stratifiedSplit, writeSplit } from '../../models/data/split';
 import { GENRES } from '../../src/shared/labels';
 
 /** The web page's example movies: picked from the test split, one per named genre, same every time. */

@@ -12,10 +12,10 @@ describe('models from R2', () => {
   });
 
   it('answers 503 when a file does not match its sha256, and names the file', async () => {
-    await putModels({ 'text_encoder.onnx': new Uint8Array([1, 2, 3]) });
+    await putModels({ 'text_model.onnx': new Uint8Array([1, 2, 3]) });
     const err = await errorOf(await postJson({ plot: 'A detective hunts a killer.' }));
     expect(err).toMatchObject({ status: 503, code: 'model_unavailable' });
-    expect(err.message).toMatch(/text_encoder\.onnx.*does not match/);
+    expect(err.message).toMatch(/text_model\.onnx.*does not match/);
   });
 
   it('answers 503 when manifest.json is not valid', async () => {
@@ -66,7 +66,7 @@ describe('models from R2', () => {
     expect(heaps[5] - heaps[2]).toBeLessThan(16 * 2 ** 20);
 
     // A new manifest whose file is corrupt: the loaded version keeps answering.
-    await putModels({ 'text_encoder.onnx': new Uint8Array([1, 2, 3]), 'manifest.json': JSON.stringify({ ...published, version: 'broken' }) });
+    await putModels({ 'text_model.onnx': new Uint8Array([1, 2, 3]), 'manifest.json': JSON.stringify({ ...published, version: 'broken' }) });
     expect(await versionOf()).toBe(`${published.version}-next7`);
 
     // Fixed by publishing again: back to the published version.
@@ -78,7 +78,7 @@ describe('models from R2', () => {
     const published = JSON.parse(new TextDecoder().decode(fromB64(inject('models')['manifest.json']))) as ModelManifest;
     const next = new TextEncoder().encode('the next version of the text encoder');
     const sha256 = Buffer.from(await crypto.subtle.digest('SHA-256', next)).toString('hex');
-    await testEnv.MODELS.put(objectKey({ file: published.models.textEncoder.file, sha256 }), next);
+    await testEnv.MODELS.put(objectKey({ file: published.models.textModel.file, sha256 }), next);
     // A load now, as a Worker starting mid-publish does it, reads files the upload did not touch.
     await testEnv.MODELS.put('manifest.json', JSON.stringify({ ...published, version: `${published.version}-mid-publish` }));
     const res = await postJson({ plot: 'A detective hunts a killer.' });

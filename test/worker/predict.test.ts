@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { LIMITS } from '../../src/limits';
-import { GENRES } from '../../src/shared/labels';
+import { GENRES, TMDB_GENRES } from '../../src/shared/labels';
 import type { Prediction } from '../../src/predict';
 import { call, fromB64, postForm, postJson, putModels, testEnv } from './helpers';
 
@@ -13,8 +13,18 @@ function expectRanked(p: Prediction, modalities: string[]) {
   expect(p.top).toEqual(p.genres[0]);
   expect(p.modalities).toEqual(modalities);
   expect(p.modelVersion).toBe(JSON.parse(atob(inject('models')['manifest.json'])).version);
-  for (const k of ['loadMs', 'decodeMs', 'encodeMs', 'classifyMs', 'totalMs'] as const) expect(p.timings[k]).toBeGreaterThanOrEqual(0);
+  for (const k of ['loadMs', 'decodeMs', 'modelMs', 'totalMs'] as const) expect(p.timings[k]).toBeGreaterThanOrEqual(0);
+  // The 19 TMDB genres, most probable first, each probability on its own.
+  expect(p.tmdbGenres.map((g) => g.genre).sort()).toEqual([...TMDB_GENRES].sort());
+  for (let i = 1; i < p.tmdbGenres.length; i++) expect(p.tmdbGenres[i - 1].probability).toBeGreaterThanOrEqual(p.tmdbGenres[i].probability);
+  for (const g of p.tmdbGenres) {
+    expect(g.probability).toBeGreaterThanOrEqual(0);
+    expect(g.probability).toBeLessThanOrEqual(1);
+  }
 }
+
+/** Case and accents aside, as the model reads words. */
+const fold = (s: string) => s.normalize('NFD').replace(/\p{Mn}/gu, '').toLowerCase();
 
 /**
  * A multipart body written out as a browser writes it (FormData in workerd neither picks the boundary nor turns LF
@@ -47,13 +57,28 @@ describe('POST /predict ranks all seven genres', () => {
     expectRanked(await res.json(), ['plot']);
   });
 
-  it('says how much of a plot the text encoder read', async () => {
-    const short = (await (await postJson({ plot: PLOT })).json()) as { plotTokens: { read: number; total: number } };
-    expect(short.plotTokens.read).toBe(short.plotTokens.total);
-    const long = (await (await postJson({ plot: `${PLOT} `.repeat(40) })).json()) as { plotTokens: { read: number; total: number } };
-    expect(long.plotTokens).toEqual({ read: 256, total: short.plotTokens.total * 40 });
+  it('says how much of a plot the text model read', async () => {
+    const short = (await (await postJson({ plot: PLOT })).json()) as Prediction;
+    expect(short.plotWords).toEqual({ read: 20, total: 20 });
+    const long = (await (await postJson({ plot: 'War. '.repeat(1020) })).json()) as Prediction;
+    expect(long.plotWords).toEqual({ read: 1000, total: 1020 });
     const posterOnly = (await (await postForm({ poster: poster() })).json()) as object;
-    expect(posterOnly).not.toHaveProperty('plotTokens');
+    expect(posterOnly).not.toHaveProperty('plotWords');
+  });
+
+  it('names the words of the plot that raised the top genre most, as written in it', async () => {
+    const plot = 'Élodie and her brother move into an OLD HAUNTED HOUSE where a ghost murders whoever sleeps in the attic; the nights turn to terror.';
+    const p = (await (await postJson({ plot })).json()) as Prediction;
+    const evidence = p.evidence!.plot;
+    expect(evidence.length).toBeGreaterThan(0);
+    for (let i = 0; i < evidence.length; i++) {
+      expect(evidence[i].weight).toBeGreaterThan(0);
+      if (i > 0) expect(evidence[i - 1].weight).toBeGreaterThanOrEqual(evidence[i].weight);
+      expect(plot).toContain(evidence[i].text);
+      expect(fold(plot)).toContain(fold(evidence[i].text));
+    }
+    const posterOnly = (await (await postForm({ poster: poster() })).json()) as object;
+    expect(posterOnly).not.toHaveProperty('evidence');
   });
 
   it('multipart whose boundary contains "json" (as about 1 in 80,000 browser boundaries do)', async () => {
@@ -127,14 +152,17 @@ describe('agreement with the offline evaluation (onnxruntime-node)', () => {
   it.each(inject('reference').map((r) => [r.title, r] as const))('%s', async (_title, ref) => {
     const poster = fromB64(ref.poster);
     const cases = [
-      { res: await postForm({ plot: ref.plot, poster }), probs: ref.probs.fusion },
-      { res: await postForm({ plot: ref.plot }), probs: ref.probs.text },
-      { res: await postForm({ poster }), probs: ref.probs.image },
+      { res: await postForm({ plot: ref.plot, poster }), head: ref.heads.fusion },
+      { res: await postForm({ plot: ref.plot }), head: ref.heads.text },
+      { res: await postForm({ poster }), head: ref.heads.image },
     ];
-    for (const { res, probs } of cases) {
+    for (const { res, head } of cases) {
       expect(res.status).toBe(200);
-      const got = Object.fromEntries(((await res.json()) as Prediction).genres.map((g) => [g.genre, g.probability]));
-      GENRES.forEach((g, i) => expect(got[g]).toBeCloseTo(probs[i], 4));
+      const p = (await res.json()) as Prediction;
+      const got = Object.fromEntries(p.genres.map((g) => [g.genre, g.probability]));
+      GENRES.forEach((g, i) => expect(got[g]).toBeCloseTo(head.probs[i], 4));
+      const tmdb = Object.fromEntries(p.tmdbGenres.map((g) => [g.genre, g.probability]));
+      TMDB_GENRES.forEach((g, i) => expect(tmdb[g]).toBeCloseTo(head.tmdbProbs[i], 4));
     }
   });
 });

@@ -6,8 +6,8 @@ export interface ReferenceCase {
   plot: string;
   /** base64 poster bytes */
   poster: string;
-  /** onnxruntime-node probabilities per head, in GENRES order */
-  probs: { fusion: number[]; text: number[]; image: number[] };
+  /** onnxruntime-node outputs per head: genres in GENRES order, TMDB genres in TMDB_GENRES order */
+  heads: Record<'fusion' | 'text' | 'image', { probs: number[]; tmdbProbs: number[] }>;
 }
 
 declare module 'vitest' {

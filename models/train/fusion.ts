@@ -1,0 +1,115 @@
+import { GENRES, TMDB_GENRES } from '../../src/shared/labels';
+import { classWeights, logSoftmax } from './bagModel';
+
+export interface Fusion {
+  /** Logistic regression over [text log-probs ‖ image log-probs]: w is 14 × 7, row-major. */
+  genres: { w: Float32Array; b: Float32Array };
+  /** Per TMDB genre: logit = text · textLogit + image · imageLogit + bias. */
+  tmdb: { text: Float32Array; image: Float32Array; bias: Float32Array };
+}
+
+export interface FusionInputs {
+  textLogProbs: Float32Array[];
+  imageLogProbs: Float32Array[];
+  textTmdbLogits: Float32Array[];
+  imageTmdbLogits: Float32Array[];
+  labels: Int32Array;
+  tmdbGenres: number[][];
+}
+
+export interface FusionConfig {
+  steps: number;
+  learningRate: number;
+  /** L2 penalty on the weights, next to the mean loss. */
+  l2: number;
+}
+
+const K = GENRES.length;
+const T = TMDB_GENRES.length;
+
+/**
+ * Full-batch Adam on a linear model's mean loss plus l2 · |w|². `gradient` fills d(loss)/d(logits) for each
+ * row; the model is logits = x · w + b. Small problems only (a few thousand rows, a few dozen weights).
+ */
+function fitLinear(x: Float32Array[], outputs: number, config: FusionConfig, gradient: (row: number, logits: Float64Array, out: Float64Array) => void) {
+  const inputs = x[0].length;
+  const w = new Float64Array(inputs * outputs);
+  const b = new Float64Array(outputs);
+  const params = [w, b];
+  const m = params.map((p) => new Float64Array(p.length));
+  const v = params.map((p) => new Float64Array(p.length));
+  const logits = new Float64Array(outputs);
+  const dlogits = new Float64Array(outputs);
+  for (let step = 1; step <= config.steps; step++) {
+    const grads = [w.map((wi) => 2 * config.l2 * wi), new Float64Array(outputs)];
+    x.forEach((row, r) => {
+      for (let c = 0; c < outputs; c++) logits[c] = b[c];
+      for (let f = 0; f < inputs; f++) for (let c = 0; c < outputs; c++) logits[c] += row[f] * w[f * outputs + c];
+      gradient(r, logits, dlogits);
+      for (let c = 0; c < outputs; c++) {
+        grads[1][c] += dlogits[c];
+        for (let f = 0; f < inputs; f++) grads[0][f * outputs + c] += row[f] * dlogits[c];
+      }
+    });
+    params.forEach((p, k) => {
+      for (let i = 0; i < p.length; i++) {
+        const g = grads[k][i];
+        m[k][i] = 0.9 * m[k][i] + 0.1 * g;
+        v[k][i] = 0.999 * v[k][i] + 0.001 * g * g;
+        p[i] -= (config.learningRate * (m[k][i] / (1 - 0.9 ** step))) / (Math.sqrt(v[k][i] / (1 - 0.999 ** step)) + 1e-8);
+      }
+    });
+  }
+  return { w: Float32Array.from(w), b: Float32Array.from(b) };
+}
+
+/** Class-weighted softmax regression (each genre weighs the same, as the heads were trained). */
+export function fitSoftmax(x: Float32Array[], labels: Int32Array, config: FusionConfig): { w: Float32Array; b: Float32Array } {
+  const weights = classWeights(labels);
+  const total = labels.reduce((a, y) => a + weights[y], 0);
+  return fitLinear(x, K, config, (r, logits, out) => {
+    const p = logSoftmax(logits);
+    const y = labels[r];
+    for (let c = 0; c < K; c++) out[c] = (weights[y] / total) * (Math.exp(p[c]) - (c === y ? 1 : 0));
+  });
+}
+
+const fusionRow = (inputs: Pick<FusionInputs, 'textLogProbs' | 'imageLogProbs'>, r: number) => {
+  const row = new Float32Array(2 * K);
+  row.set(inputs.textLogProbs[r]);
+  row.set(inputs.imageLogProbs[r], K);
+  return row;
+};
+
+/**
+ * Fit the fusion on rows neither head trained on (the validation split): there the heads' confidence is
+ * what it will be on new movies, so the weights learn how far to trust each.
+ */
+export function fitFusion(data: FusionInputs, config: FusionConfig): Fusion {
+  const genres = fitSoftmax(data.labels.length ? Array.from(data.labels, (_, r) => fusionRow(data, r)) : [], data.labels, config);
+  const tmdb = { text: new Float32Array(T), image: new Float32Array(T), bias: new Float32Array(T) };
+  for (let c = 0; c < T; c++) {
+    const x = data.textTmdbLogits.map((t, r) => Float32Array.of(t[c], data.imageTmdbLogits[r][c]));
+    const has = data.tmdbGenres.map((gs) => (gs.includes(c) ? 1 : 0));
+    const fit = fitLinear(x, 1, config, (r, logits, out) => {
+      out[0] = (1 / (1 + Math.exp(-logits[0])) - has[r]) / x.length;
+    });
+    [tmdb.text[c], tmdb.image[c], tmdb.bias[c]] = [fit.w[0], fit.w[1], fit.b[0]];
+  }
+  return { genres, tmdb };
+}
+
+/** Fused genre logits (before the decision rule) of rows. */
+export function fusedGenreLogits(fusion: Fusion, inputs: Pick<FusionInputs, 'textLogProbs' | 'imageLogProbs'>): Float32Array[] {
+  return inputs.textLogProbs.map((_, r) => {
+    const row = fusionRow(inputs, r);
+    const out = Float32Array.from(fusion.genres.b);
+    for (let f = 0; f < row.length; f++) for (let c = 0; c < K; c++) out[c] += row[f] * fusion.genres.w[f * K + c];
+    return out;
+  });
+}
+
+/** Fused TMDB-genre logits of rows. */
+export function fusedTmdbLogits(fusion: Fusion, inputs: Pick<FusionInputs, 'textTmdbLogits' | 'imageTmdbLogits'>): Float32Array[] {
+  return inputs.textTmdbLogits.map((t, r) => Float32Array.from(t, (v, c) => fusion.tmdb.text[c] * v + fusion.tmdb.image[c] * inputs.imageTmdbLogits[r][c] + fusion.tmdb.bias[c]));
+}

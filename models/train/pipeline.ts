@@ -1,0 +1,265 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SingleBar, Presets } from 'cli-progress';
+import { tmdbGenreIndexes } from '../../src/shared/labels';
+import type { PlotFeatures } from '../../src/shared/plotFeatures';
+import { DEFAULT_CONFIG, type TrainConfig } from '../config';
+import { loadDataset, type Movie } from '../data/dataset';
+import { stratifiedSplit, writeSplit } from '../data/split';
+import { saveManifest, servedSizes, writeArtifacts } from '../export/artifacts';
+import { fusionHeadOnnx, imageHeadOnnx, textModelOnnx, type ImageHeadWeights, type TextModelWeights } from '../export/graphs';
+import { argmax, computeMetrics, summary } from '../evaluate/metrics';
+import { othersTop3 } from '../evaluate/tmdbMetrics';
+import { evaluateDataset, reportSvg } from '../evaluate/evaluate';
+import { writeFeatureEncoder } from '../features/featureEncoder';
+import { IMAGE_DIM, extractImageFeatures } from '../features/imageFeatures';
+import { bagOutputs, trainBagModel, type BagModel, type BagOutputs, type SparseRow } from './bagModel';
+import { chooseRule, genrePrior, ruleBias } from './decisionRule';
+import { fitFusion, fusedGenreLogits, fusedTmdbLogits, type FusionInputs } from './fusion';
+import { imageRow, standardiser } from './imageHead';
+import { dequantizeRows, quantizeRows } from './quantize';
+import { fitIdf, plotsFeatures, tfidfRow } from './textModel';
+
+export interface TrainArgs {
+  /** Dataset folder with posters (train, validation and test splits). */
+  data: string;
+  /** Text-only dataset folder whose plots join the text model's training rows; undefined for none. */
+  textData?: string;
+  out: string;
+  cache: string;
+  seed: number;
+  config?: TrainConfig;
+  /** Also evaluate the exported ONNX models on the test split. */
+  evaluate: boolean;
+  progress: boolean;
+  log?: (line: string) => void;
+}
+
+const byIds = <T>(ids: number[], map: Map<number, T>) => ids.map((id) => map.get(id)!);
+const logits = (rows: Float32Array[], bias: Float32Array) => rows.map((r) => r.map((v, c) => v + bias[c]));
+
+/**
+ * Text-only rows that are not in the poster dataset (by tmdb_id or by the same overview): a movie of the
+ * validation or test split must never reach training through the second folder.
+ */
+export function extraTextRows(extra: Movie[], movies: Movie[]): Movie[] {
+  const ids = new Set(movies.map((m) => m.tmdbId));
+  const overviews = new Set(movies.map((m) => m.overview.toLowerCase()));
+  return extra.filter((m) => !ids.has(m.tmdbId) && !overviews.has(m.overview.toLowerCase()));
+}
+
+/** The whole pipeline: data -> features -> text model, image head, fusion, decision rule -> ONNX + manifest -> test evaluation. */
+export async function trainAll(args: TrainArgs) {
+  const log = args.log ?? console.log;
+  const config = args.config ?? DEFAULT_CONFIG;
+  const started = Date.now();
+  const seconds: Record<string, number> = {};
+  const stage = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
+    const t = Date.now();
+    const out = await fn();
+    seconds[name] = Math.round((Date.now() - t) / 100) / 10;
+    log(`${name}: ${seconds[name]} s`);
+    return out;
+  };
+  await mkdir(args.out, { recursive: true });
+
+  const { movies, extra } = await stage('load data', async () => {
+    const movies = await loadDataset(args.data);
+    const extra = args.textData ? extraTextRows(await loadDataset(args.textData), movies) : [];
+    return { movies, extra };
+  });
+  const byId = new Map(movies.map((m) => [m.tmdbId, m]));
+  const split = stratifiedSplit(movies, args.seed);
+  const labelsOf = (list: Movie[]) => Int32Array.from(list, (m) => m.label);
+  const tmdbOf = (list: Movie[]) => list.map((m) => tmdbGenreIndexes(m.genres));
+
+  // Text: every plot's hashed n-grams; TF-IDF weights from the training plots (train split + text-only rows).
+  const plots = await stage('plot features', () => featuresWithProgress([...movies, ...extra], config, args.progress));
+  const plotOf = new Map([...movies, ...extra].map((m, i) => [m.tmdbId, plots[i]]));
+  const hasWords = (m: Movie) => plotOf.get(m.tmdbId)!.ids.length > 0;
+  const textTrain = [...byIds(split.train, byId), ...extra].filter(hasWords);
+  const textVal = byIds(split.validation, byId).filter(hasWords);
+  const idf = fitIdf(textTrain.map((m) => plotOf.get(m.tmdbId)!), config.text.features.buckets, config.text.minDf);
+  const textRow = (m: Movie): SparseRow => tfidfRow(plotOf.get(m.tmdbId)!, idf);
+  const score = (lp: Float32Array[], labels: Int32Array) => computeMetrics([...labels], lp.map(argmax)).balancedAccuracy;
+  // Without a progress bar (a log, CI), one line per epoch says the run is alive and how it goes.
+  const epochLog = (name: string) => (args.progress ? undefined : (epoch: number, s: number) => log(`${name} epoch ${epoch}: validation balanced accuracy ${s.toFixed(4)}`));
+
+  const textRun = await stage('train text model', () =>
+    trainBagModel(
+      { rows: textTrain.map(textRow), labels: labelsOf(textTrain), tmdbGenres: tmdbOf(textTrain) },
+      { rows: textVal.map(textRow), labels: labelsOf(textVal) },
+      config.text.features.buckets,
+      { ...config.text.model, seed: config.text.model.seed + args.seed },
+      { name: 'text model', progress: args.progress, score, onEpoch: epochLog('text model') },
+    ),
+  );
+  // Served as int8 (quantize.ts): everything downstream fits and scores the weights the Worker will run.
+  const textBag: BagModel = { ...textRun.model, table: dequantizeRows(quantizeRows(textRun.model.table, textRun.model.dim), textRun.model.dim) };
+  const text: TextModelWeights = { idf, bag: textBag };
+
+  // Image: MobileNetV2 features of every poster (cached), a bag model over the standardised features.
+  const imageEncoderPath = await writeFeatureEncoder();
+  const image = await stage('poster features', () =>
+    extractImageFeatures(movies, { modelPath: imageEncoderPath, params: config.image.params, cacheDir: args.cache, progress: args.progress }),
+  );
+  const withPoster = (ids: number[]) => byIds(ids, byId).filter((m) => image.byId.has(m.tmdbId));
+  const imageTrain = withPoster(split.train);
+  const imageVal = withPoster(split.validation);
+  for (const [what, rows] of [['train split with a plot', textTrain], ['validation split with a plot', textVal], ['train split with a poster', imageTrain], ['validation split with a poster', imageVal]] as const) {
+    if (rows.length === 0) throw new Error(`${args.data}: no movie in the ${what}; every head needs some`);
+  }
+  const scaling = standardiser(imageTrain.map((m) => image.byId.get(m.tmdbId)!));
+  const posterRow = (m: Movie) => imageRow(image.byId.get(m.tmdbId)!, scaling);
+  const imageRun = await stage('train image head', () =>
+    trainBagModel(
+      { rows: imageTrain.map(posterRow), labels: labelsOf(imageTrain), tmdbGenres: tmdbOf(imageTrain) },
+      { rows: imageVal.map(posterRow), labels: labelsOf(imageVal) },
+      IMAGE_DIM,
+      { ...config.image.head, seed: config.image.head.seed + args.seed },
+      { name: 'image head', progress: args.progress, score, onEpoch: epochLog('image head') },
+    ),
+  );
+  const imageHead: ImageHeadWeights = { ...scaling, bag: imageRun.model };
+
+  // Fusion and decision rule, fitted on the validation movies that have both inputs: the heads never trained on them.
+  const fusionVal = textVal.filter((m) => image.byId.has(m.tmdbId));
+  const fusionData = fusionInputs(bagOutputs(textBag, fusionVal.map(textRow)), bagOutputs(imageRun.model, fusionVal.map(posterRow)), labelsOf(fusionVal), tmdbOf(fusionVal));
+  const fusion = await stage('fit fusion', () => fitFusion(fusionData, config.fusion));
+  const crossFitted = crossFitFusion(fusionData, config);
+  const prior = genrePrior(labelsOf(byIds(split.train, byId)));
+  const choice = chooseRule(crossFitted.genres, fusionData.labels, prior, config.ruleBetas);
+  const bias = ruleBias(choice.rule);
+
+  const headFigures = (genreLogits: Float32Array[], tmdbLogits: Float32Array[], list: Movie[]) => ({
+    ...summary(computeMetrics([...labelsOf(list)], logits(genreLogits, bias).map(argmax))),
+    othersTop3: othersTop3(tmdbLogits, tmdbOf(list), labelsOf(list)),
+  });
+  const textOut = bagOutputs(textBag, textVal.map(textRow));
+  const imageOut = bagOutputs(imageRun.model, imageVal.map(posterRow));
+  const validation = {
+    fusion: { ...headFigures(crossFitted.genres, crossFitted.tmdb, fusionVal), note: 'fusion fitted on validation: 5-fold cross-fitted figures' },
+    text: headFigures(textOut.map((o) => o.genreLogProbs), textOut.map((o) => o.tmdbLogits), textVal),
+    image: headFigures(imageOut.map((o) => o.genreLogProbs), imageOut.map((o) => o.tmdbLogits), imageVal),
+  };
+  log(`validation ${JSON.stringify(validation)}`);
+  log(`decision rule: beta ${choice.rule.beta} (tried ${JSON.stringify(choice.tried)})`);
+
+  // Nothing goes into the output folder before training has succeeded: a failed or interrupted run leaves the
+  // previous split, models and report there as they were, still describing one another.
+  const manifest = await stage('export', async () => {
+    await Promise.all(['evaluation.json', 'confusion.svg'].map((f) => rm(join(args.out, f), { force: true })));
+    await writeSplit(join(args.out, 'split.json'), split);
+    return writeArtifacts(
+      args.out,
+      { textModel: textModelOnnx(text, bias), imageHead: imageHeadOnnx(imageHead, bias), fusionHead: fusionHeadOnnx(text, imageHead, fusion, bias) },
+      { features: config.text.features, dim: config.text.model.dim },
+      { ...config.image.params, dim: IMAGE_DIM },
+      choice.rule,
+    );
+  });
+
+  let test;
+  if (args.evaluate) {
+    const report = await stage('evaluate test split (ONNX)', () => evaluateDataset(args.data, { artifactsDir: args.out, progress: args.progress }));
+    await writeFile(join(args.out, 'evaluation.json'), `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(join(args.out, 'confusion.svg'), reportSvg(report));
+    test = Object.fromEntries((['fusion', 'text', 'image'] as const).map((h) => [h, { ...summary(report[h]), othersTop3: report.othersTop3[h] }]));
+    manifest.evaluation = { split: 'test', movies: report.movies, ...test, imageBySource: report.image.bySource };
+    await saveManifest(args.out, manifest);
+  }
+
+  const run = {
+    version: manifest.version,
+    command: ['npm run train', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+    seconds: { ...seconds, total: Math.round((Date.now() - started) / 1000) },
+    data: {
+      movies: movies.length,
+      textOnlyMovies: extra.length,
+      withoutWords: movies.filter((m) => !hasWords(m)).map((m) => m.tmdbId),
+      posterProblems: image.problems,
+      imageFeaturesFromCache: image.cached,
+      split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
+      textTrainingRows: textTrain.length,
+    },
+    config,
+    seed: args.seed,
+    epochs: { text: textRun.result, image: imageRun.result },
+    rule: { ...choice.rule, tried: choice.tried },
+    validation,
+    test,
+    sizes: servedSizes(manifest),
+  };
+  await writeFile(join(args.out, 'training.json'), `${JSON.stringify(run, null, 2)}\n`);
+  return { manifest, run, text, imageHead, fusion, rule: choice.rule };
+}
+
+function featuresWithProgress(movies: Movie[], config: TrainConfig, progress: boolean): PlotFeatures[] {
+  const bar = progress ? new SingleBar({ format: 'plot features [{bar}] {value}/{total} {eta_formatted} left' }, Presets.shades_classic) : undefined;
+  bar?.start(movies.length, 0);
+  const out: PlotFeatures[] = [];
+  for (let s = 0; s < movies.length; s += 5000) {
+    out.push(...plotsFeatures(movies.slice(s, s + 5000).map((m) => m.overview), config.text.features));
+    bar?.update(out.length);
+  }
+  bar?.stop();
+  return out;
+}
+
+function fusionInputs(text: BagOutputs[], image: BagOutputs[], labels: Int32Array, tmdbGenres: number[][]): FusionInputs {
+  return {
+    textLogProbs: text.map((o) => o.genreLogProbs),
+    imageLogProbs: image.map((o) => o.genreLogProbs),
+    textTmdbLogits: text.map((o) => o.tmdbLogits),
+    imageTmdbLogits: image.map((o) => o.tmdbLogits),
+    labels,
+    tmdbGenres,
+  };
+}
+
+/** Out-of-fold fusion logits on the validation rows (5 folds, stratified by label), for honest validation figures. */
+function crossFitFusion(data: FusionInputs, config: TrainConfig): { genres: Float32Array[]; tmdb: Float32Array[] } {
+  const n = data.labels.length;
+  const folds = Math.min(5, n);
+  const order = [...data.labels.keys()].sort((a, b) => data.labels[a] - data.labels[b] || a - b);
+  const foldOf = new Int32Array(n);
+  order.forEach((row, k) => (foldOf[row] = k % folds));
+  const genres = new Array<Float32Array>(n);
+  const tmdb = new Array<Float32Array>(n);
+  for (let f = 0; f < folds; f++) {
+    const pick = (inFold: boolean) => [...foldOf.keys()].filter((i) => (foldOf[i] === f) === inFold);
+    const sub = (rows: number[]): FusionInputs => ({
+      textLogProbs: rows.map((i) => data.textLogProbs[i]),
+      imageLogProbs: rows.map((i) => data.imageLogProbs[i]),
+      textTmdbLogits: rows.map((i) => data.textTmdbLogits[i]),
+      imageTmdbLogits: rows.map((i) => data.imageTmdbLogits[i]),
+      labels: Int32Array.from(rows, (i) => data.labels[i]),
+      tmdbGenres: rows.map((i) => data.tmdbGenres[i]),
+    });
+    const [fit, held] = [pick(false), pick(true)];
+    const layer = fitFusion(sub(fit), config.fusion);
+    const heldData = sub(held);
+    const g = fusedGenreLogits(layer, heldData);
+    const t = fusedTmdbLogits(layer, heldData);
+    held.forEach((row, k) => {
+      genres[row] = g[k];
+      tmdb[row] = t[k];
+    });
+  }
+  return { genres, tmdb };
+}
+
+/** The run's headline figures, for the console. */
+export function runSummaryLines(run: Awaited<ReturnType<typeof trainAll>>['run']): string[] {
+  type Figures = { balancedAccuracy: number; accuracy: number; macroF1: number; othersTop3: { hitRate: number } };
+  const fmt = (s: Figures) =>
+    `bal.acc ${s.balancedAccuracy.toFixed(3)}  macro-F1 ${s.macroF1.toFixed(3)}  acc ${s.accuracy.toFixed(3)}  Others top-3 ${s.othersTop3.hitRate.toFixed(3)}`;
+  const lines = [`model version ${run.version}, ${run.seconds.total} s; decision rule beta ${run.rule.beta}`];
+  for (const part of ['validation', 'test'] as const) {
+    const figures = run[part] as Record<string, Figures> | undefined;
+    if (figures) for (const head of ['fusion', 'text', 'image']) lines.push(`${part.padEnd(10)} ${head.padEnd(6)} ${fmt(figures[head])}`);
+  }
+  const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
+  lines.push(`files the Worker loads: ${mb(run.sizes.total)} (${Object.entries(run.sizes.files).map(([f, b]) => `${f} ${mb(b)}`).join(', ')})`);
+  return lines;
+}
