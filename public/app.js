@@ -4,16 +4,23 @@
 import { PLOT_MAX_CHARS, plotLength } from '/plot-text.js';
 
 /** @typedef {{ genre: string, probability: number }} RankedGenre */
-/** @typedef {{ genres: RankedGenre[], top: RankedGenre, modalities: string[], modelVersion: string,
- *   timings: { loadMs: number, decodeMs: number, encodeMs: number, classifyMs: number, totalMs: number } }} Prediction */
+/** @typedef {{ text: string, weight: number }} Evidence */
+/** @typedef {{ genres: RankedGenre[], top: RankedGenre, tmdbGenres: RankedGenre[], evidence?: { plot: Evidence[] },
+ *   modalities: string[], modelVersion: string, plotWords?: { read: number, total: number },
+ *   timings: { loadMs: number, decodeMs: number, modelMs: number, totalMs: number } }} Prediction */
 /** @typedef {{ id: number, title: string, year: number | null, genre: string, plot: string, posterUrl: string }} Example */
 /** @typedef {{ count?: number, accuracy?: number, balancedAccuracy?: number, macroF1?: number, confusion?: number[][],
  *   perClass?: Record<string, { precision: number, recall: number, f1: number, support: number }>,
  *   bySource?: Record<string, { count: number, accuracy: number }> }} HeadMetrics */
 
-const GENRES = ['Action', 'Animation', 'Comedy', 'Documentary', 'Drama', 'Horror', 'Others'];
-const SHORT = { Action: 'Act', Animation: 'Ani', Comedy: 'Com', Documentary: 'Doc', Drama: 'Dra', Horror: 'Hor', Others: 'Oth' };
 const HEAD_NAMES = { fusion: 'Plot + poster', text: 'Plot only', image: 'Poster only' };
+/** The head that answers for each input, as the API picks it. */
+const HEAD_OF_INPUT = { 'plot+poster': 'fusion', plot: 'text', poster: 'image' };
+/** The genres named for Others: the evaluation reports how often its top 3 holds one of the movie's own (`othersTop3`). */
+const OTHERS_NAMED = 3;
+const TMDB_SHOWN = 5;
+/** Abbreviation of a genre in the confusion matrix on phones: Act, Ani, Com, … */
+const short = (/** @type {string} */ genre) => genre.slice(0, 3);
 
 /** Percent text used everywhere a probability is shown (the browser test formats the API's JSON the same way). */
 export const percent = (p) => `${(p * 100).toFixed(1)}%`;
@@ -63,6 +70,8 @@ let inFlight = null;
 /** The example whose poster is downloading; a newer click, Classify, Clear or an edit abandons it. */
 /** @type {AbortController | null} */
 let exampleLoad = null;
+/** GET /model, once it answered: input sizes and the evaluation figures. */
+let modelInfo = null;
 
 function cancelExample() {
   exampleLoad?.abort();
@@ -243,11 +252,92 @@ function clearError() {
   placeholder.hidden = !result.hidden;
 }
 
-/** @param {Prediction} prediction @param {number} roundTripMs */
-function showPrediction(prediction, roundTripMs) {
+/**
+ * The TMDB genres merged into Others, most likely first: those that are not one of the classes the answer ranks.
+ * @param {Prediction} prediction
+ */
+function othersGenres(prediction) {
+  const classes = new Set(prediction.genres.map((g) => g.genre));
+  return prediction.tmdbGenres.filter((g) => !classes.has(g.genre)).map((g) => g.genre);
+}
+
+/** A phrase as a RegExp source; with the u flag a needless escape (such as \-) is a syntax error, so only syntax characters. */
+const regexSource = (/** @type {string} */ text) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+
+/**
+ * Where the evidence phrases stand in the plot: every occurrence, case-insensitively and as whole words (a
+ * word is a run of letters and digits, as the API reads it), strongest phrase first; an occurrence that
+ * overlaps a stronger phrase's is left unmarked.
+ * @param {string} plot @param {Evidence[]} evidence
+ * @returns {{ start: number, end: number, rank: number }[]} in plot order
+ */
+function evidenceRanges(plot, evidence) {
+  /** @type {{ start: number, end: number, rank: number }[]} */
+  const ranges = [];
+  evidence.forEach(({ text }, rank) => {
+    const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${regexSource(text)}(?![\\p{L}\\p{N}])`, 'giu');
+    for (const match of plot.matchAll(pattern)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (!ranges.some((r) => start < r.end && r.start < end)) ranges.push({ start, end, rank });
+    }
+  });
+  return ranges.sort((a, b) => a.start - b.start);
+}
+
+const weightText = (/** @type {number} */ w) => w.toFixed(2);
+
+/**
+ * The plot as sent, with its evidence marked: text nodes and <mark>s built from strings, never HTML. Each mark
+ * carries its rank as a visible number and, for screen readers, its rank and weight as text.
+ * @param {string} plot @param {Evidence[]} evidence @param {string} genre
+ */
+function showEvidence(plot, evidence, genre) {
+  /** @type {(string | Node)[]} */
+  const parts = [];
+  let at = 0;
+  for (const { start, end, rank } of evidenceRanges(plot, evidence)) {
+    const n = rank + 1;
+    const weight = weightText(evidence[rank].weight);
+    parts.push(
+      plot.slice(at, start),
+      el(
+        'mark',
+        { class: 'evidence-mark', 'data-rank': String(n), title: `Evidence ${n} for ${genre}: weight ${weight}` },
+        el('span', { class: 'evidence-text', text: plot.slice(start, end) }),
+        el('sup', { class: 'evidence-rank', 'aria-hidden': 'true', text: String(n) }),
+        el('span', { class: 'visually-hidden', text: ` (evidence ${n}, weight ${weight})` }),
+      ),
+    );
+    at = end;
+  }
+  parts.push(plot.slice(at));
+  $('evidence-heading').textContent = `What in the plot points to ${genre}`;
+  $('plot-evidence').replaceChildren(...parts);
+  $('evidence-list').replaceChildren(
+    ...evidence.map((e) => el('li', {}, el('q', { class: 'evidence-phrase', text: e.text }), ' ', el('span', { class: 'evidence-weight', text: `weight ${weightText(e.weight)}` }))),
+  );
+  $('evidence-note').textContent = `Numbered in the plot, strongest first. A weight is how much the phrase raised the plot model's score for ${genre} (its share of that score, in logits).`;
+}
+
+/** @param {Prediction} prediction @param {number} roundTripMs @param {string} plot the plot as sent */
+function showPrediction(prediction, roundTripMs, plot) {
   const top = prediction.genres[0];
   $('top-genre').textContent = top.genre;
   $('top-probability').textContent = percent(top.probability);
+  const merged = othersGenres(prediction);
+  const others = top.genre === 'Others' ? merged.slice(0, OTHERS_NAMED) : [];
+  const othersDetail = $('others-detail');
+  othersDetail.textContent = `— most likely ${others.join(', ')}`;
+  othersDetail.hidden = others.length === 0;
+  const othersHint = $('others-hint');
+  const head = HEAD_OF_INPUT[prediction.modalities.join('+')];
+  const othersTop3 = modelInfo?.report?.othersTop3?.[head];
+  othersHint.textContent = othersTop3
+    ? `Others stands for ${merged.length} TMDB genres. On the test split's ${number.format(othersTop3.movies)} Others movies, the three most likely of them held one of the movie's own genres ${percent(othersTop3.hitRate)} of the time (${HEAD_NAMES[head].toLowerCase()} model).`
+    : '';
+  othersHint.hidden = others.length === 0 || !othersTop3;
+
   const bars = $('bars');
   bars.replaceChildren(
     ...prediction.genres.map((g, i) => {
@@ -264,6 +354,20 @@ function showPrediction(prediction, roundTripMs) {
       return row;
     }),
   );
+  $('tmdb-genres').replaceChildren(
+    ...prediction.tmdbGenres.slice(0, TMDB_SHOWN).map((g) =>
+      el('li', { 'data-genre': g.genre }, el('span', { class: 'tmdb-genre', text: g.genre }), ' ', el('span', { class: 'tmdb-value', text: percent(g.probability) })),
+    ),
+  );
+
+  const evidence = prediction.evidence?.plot ?? [];
+  // Always redrawn, so that no earlier plot's evidence stays in the (hidden) block.
+  showEvidence(plot, evidence, top.genre);
+  $('evidence').hidden = evidence.length === 0;
+  const words = prediction.plotWords;
+  const plotWords = $('plot-words');
+  plotWords.hidden = !words || words.read === words.total;
+  if (words) plotWords.textContent = `The model read the first ${number.format(words.read)} of the plot's ${number.format(words.total)} words; the rest did not count.`;
 
   const truth = $('truth');
   if (currentExample) {
@@ -279,10 +383,10 @@ function showPrediction(prediction, roundTripMs) {
 
   const t = prediction.timings;
   const inputs = prediction.modalities.join(' + ');
-  const serverParts = [`decode ${t.decodeMs}`, `encode ${t.encodeMs}`, `classify ${t.classifyMs}`];
+  const serverParts = [`decode ${t.decodeMs}`, `model ${t.modelMs}`];
   if (t.loadMs > 0) serverParts.push(`model load ${t.loadMs}`);
   $('result-meta').replaceChildren(
-    `From ${inputs} · model `,
+    `From ${inputs}${words ? ` (${number.format(words.total)} words)` : ''} · model `,
     el('code', { id: 'model-version', text: prediction.modelVersion }),
     ` · `,
     el('span', { id: 'latency', text: `${Math.round(roundTripMs)} ms` }),
@@ -290,7 +394,8 @@ function showPrediction(prediction, roundTripMs) {
   );
   placeholder.hidden = true;
   result.hidden = false;
-  setStatus(`Top genre: ${top.genre}, ${percent(top.probability)}. Then ${prediction.genres
+  const topText = others.length ? `${top.genre} (most likely ${others.join(', ')})` : top.genre;
+  setStatus(`Top genre: ${topText}, ${percent(top.probability)}. Then ${prediction.genres
     .slice(1, 3)
     .map((g) => `${g.genre} ${percent(g.probability)}`)
     .join(', ')}.`);
@@ -357,7 +462,7 @@ async function classify() {
     }
     if (controller !== inFlight) return;
     if (res.ok && json?.genres) {
-      showPrediction(json, roundTrip);
+      showPrediction(json, roundTrip, plot);
       return;
     }
     const error = json?.error;
@@ -484,11 +589,10 @@ export function headsOf(info) {
   return heads;
 }
 
-/** @param {HeadMetrics} m */
-function renderConfusion(m) {
+/** @param {HeadMetrics} m @param {string[]} labels the genres, in the matrix's order */
+function renderConfusion(m, labels) {
   const table = /** @type {HTMLTableElement} */ ($('confusion'));
   const matrix = m.confusion ?? [];
-  const labels = GENRES.slice(0, matrix.length);
   const head = el(
     'thead',
     {},
@@ -496,7 +600,7 @@ function renderConfusion(m) {
       'tr',
       {},
       el('th', { class: 'corner axis', scope: 'col' }, el('span', { class: 'long', text: 'true ↓ / predicted →' }), el('span', { class: 'short', 'aria-hidden': 'true', text: 'true ↓' })),
-      ...labels.map((g) => el('th', { scope: 'col', title: g }, el('span', { 'aria-hidden': 'true', text: SHORT[g] ?? g }), el('span', { class: 'visually-hidden', text: `predicted ${g}` }))),
+      ...labels.map((g) => el('th', { scope: 'col', title: g }, el('span', { 'aria-hidden': 'true', text: short(g) }), el('span', { class: 'visually-hidden', text: `predicted ${g}` }))),
     ),
   );
   const body = el(
@@ -507,7 +611,7 @@ function renderConfusion(m) {
       return el(
         'tr',
         {},
-        el('th', { scope: 'row', title: labels[i] }, el('span', { class: 'long', text: labels[i] }), el('span', { class: 'short', 'aria-hidden': 'true', text: SHORT[labels[i]] ?? labels[i] })),
+        el('th', { scope: 'row', title: labels[i] }, el('span', { class: 'long', text: labels[i] }), el('span', { class: 'short', 'aria-hidden': 'true', text: short(labels[i]) })),
         ...row.map((n, j) => {
           const share = n / total;
           const cell = el('td', {
@@ -530,7 +634,8 @@ function renderEvaluation(info) {
   const status = $('model-status');
   const version = info.version;
   $('footer-model').replaceChildren('Models ', el('code', { text: version }), info.createdAt ? `, trained ${info.createdAt.slice(0, 10)}.` : '.');
-  for (const node of document.querySelectorAll('[data-fill="imageSize"]')) if (info.imageSize) node.textContent = String(info.imageSize);
+  const fills = { imageSize: `${info.image.width}×${info.image.height}`, maxWords: number.format(info.maxWords), beta: String(info.decisionRule.beta) };
+  for (const node of document.querySelectorAll('[data-fill]')) node.textContent = fills[node.dataset.fill] ?? node.textContent;
   if (!heads.length) {
     status.textContent = `Model ${version}: no evaluation figures were published with it.`;
     return;
@@ -562,14 +667,14 @@ function renderEvaluation(info) {
       ...withConfusion.map(([key, m], i) => {
         const input = el('input', { type: 'radio', name: 'confusion-head', value: key, checked: i === 0 });
         input.addEventListener('change', () => {
-          renderConfusion(m);
+          renderConfusion(m, info.labels);
           $('confusion-heading').textContent = `Confusion matrix: ${HEAD_NAMES[key].toLowerCase()}`;
         });
         return el('label', {}, input, HEAD_NAMES[key]);
       }),
     );
     group.hidden = withConfusion.length < 2;
-    renderConfusion(withConfusion[0][1]);
+    renderConfusion(withConfusion[0][1], info.labels);
     $('confusion-heading').textContent = `Confusion matrix: ${HEAD_NAMES[withConfusion[0][0]].toLowerCase()}`;
     $('confusion-block').hidden = false;
   }
@@ -592,6 +697,7 @@ async function loadModelInfo() {
     const res = await fetch('/model');
     const json = await res.json().catch(() => undefined);
     if (!res.ok || !json?.version) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
+    modelInfo = json;
     renderEvaluation(json);
   } catch (err) {
     status.textContent = `Model figures unavailable: ${err instanceof Error ? err.message : String(err)}`;

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPaths } from '../../models/paths';
+import { GENRES } from '../../src/shared/labels';
 import { gradient, toJpeg, toPng } from '../support/imageFixtures';
+import { othersPlot } from '../support/othersPlot';
 import { startTogether } from '../support/startTogether';
 import { startWorker, type StartedWorker } from '../support/worker';
 import { launchChromium, OUTPUT_DIR, percent } from './support';
@@ -16,8 +18,11 @@ import { launchChromium, OUTPUT_DIR, percent } from './support';
 interface Prediction {
   genres: { genre: string; probability: number }[];
   top: { genre: string; probability: number };
+  tmdbGenres: { genre: string; probability: number }[];
+  evidence?: { plot: { text: string; weight: number }[] };
   modalities: string[];
   modelVersion: string;
+  plotWords?: { read: number; total: number };
 }
 interface Example {
   id: number;
@@ -95,8 +100,16 @@ async function shownResult(page: Page) {
     topProbability: await page.locator('#top-probability').textContent(),
     modelVersion: await page.locator('#model-version').textContent(),
     latency: await page.locator('#latency').textContent(),
+    tmdb: await page.locator('#tmdb-genres > li').evaluateAll((items) => items.map((li) => (li as HTMLElement).innerText.replace(/\s+/g, ' '))),
+    evidenceShown: await page.locator('#evidence').isVisible(),
+    evidenceList: await page
+      .locator('#evidence-list > li')
+      .evaluateAll((items) => items.map((li) => ({ phrase: li.querySelector('q')?.textContent, weight: li.querySelector('.evidence-weight')?.textContent }))),
   };
 }
+
+/** The 13 TMDB genres that Others merges, most likely first, as the answer ranks them. */
+const othersByProbability = (api: Prediction) => api.tmdbGenres.map((g) => g.genre).filter((g) => !(GENRES as readonly string[]).includes(g));
 
 function expectShownMatches(shown: Awaited<ReturnType<typeof shownResult>>, api: Prediction) {
   expect(shown.bars.map((b) => b.genre)).toEqual(api.genres.map((g) => g.genre));
@@ -106,6 +119,31 @@ function expectShownMatches(shown: Awaited<ReturnType<typeof shownResult>>, api:
   expect(shown.topProbability).toBe(percent(api.top.probability));
   expect(shown.modelVersion).toBe(api.modelVersion);
   expect(shown.latency).toMatch(/^\d+ ms$/);
+  // Five TMDB genres, most likely first; the evidence legend, strongest first, only with a plot.
+  expect(shown.tmdb).toEqual(api.tmdbGenres.slice(0, 5).map((g) => `${g.genre} ${percent(g.probability)}`));
+  expect(shown.evidenceShown).toBe(Boolean(api.evidence?.plot.length));
+  expect(shown.evidenceList).toEqual((api.evidence?.plot ?? []).map((e) => ({ phrase: e.text, weight: `weight ${e.weight.toFixed(2)}` })));
+}
+
+/** The highlighted copy of the plot: its marks, and its text as a reader sees it without the rank numbers. */
+async function plotCopy(page: Page) {
+  const copy = page.locator('#plot-evidence');
+  return {
+    marks: await copy.locator('mark').evaluateAll((marks) =>
+      marks.map((m) => ({
+        text: m.querySelector('.evidence-text')?.textContent ?? '',
+        rank: Number((m as HTMLElement).dataset.rank),
+        visibleRank: m.querySelector('sup')?.textContent,
+        spoken: m.querySelector('.visually-hidden')?.textContent,
+        title: m.getAttribute('title'),
+      })),
+    ),
+    text: await copy.evaluate((node) => {
+      const clone = node.cloneNode(true) as HTMLElement;
+      clone.querySelectorAll('sup, .visually-hidden').forEach((extra) => extra.remove());
+      return clone.textContent;
+    }),
+  };
 }
 
 /** Bars are drawn on the next animation frame: wait until every width is set. */
@@ -228,7 +266,8 @@ describe('web page', () => {
     await page.getByRole('button', { name: 'Classify', exact: true }).click();
     const plotOnly = await postPredict(PLOT, undefined);
     expectShownMatches(await shownResult(page), plotOnly.json);
-    expect(await page.locator('#result-meta').textContent()).toContain('From plot ·');
+    expect(await page.locator('#result-meta').textContent()).toContain(`From plot (${plotOnly.json.plotWords!.total} words) ·`);
+    expect(await page.locator('#plot-words').isHidden()).toBe(true);
 
     await page.getByRole('button', { name: 'Clear' }).click();
     expect(await page.locator('#plot').inputValue()).toBe('');
@@ -306,6 +345,74 @@ describe('web page', () => {
     expect(await page.locator('#truth').textContent()).toContain(`Dataset label of “${example.title}”: ${example.genre}`);
   });
 
+  it('names the TMDB genres Others most likely stands for, lists the top TMDB genres and highlights the evidence in the plot', async () => {
+    const { plot } = await othersPlot(worker.url);
+    const page = await openPage();
+    await page.locator('#plot').fill(plot);
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    const shown = await shownResult(page);
+    const direct = await postPredict(plot, undefined);
+    expect(direct.json.top.genre).toBe('Others');
+    expectShownMatches(shown, direct.json);
+
+    const named = othersByProbability(direct.json).slice(0, 3);
+    expect((await page.locator('#top-line').innerText()).replace(/\s+/g, ' ')).toContain(`Others ${percent(direct.json.top.probability)} — most likely ${named.join(', ')}`);
+    const info = (await (await fetch(`${worker.url}/model`)).json()) as { report: { othersTop3: { text: { movies: number; hitRate: number } } } };
+    expect(await page.locator('#others-hint').textContent()).toBe(
+      `Others stands for 13 TMDB genres. On the test split's ${info.report.othersTop3.text.movies.toLocaleString('en')} Others movies, the three most likely of them held one of the movie's own genres ${percent(info.report.othersTop3.text.hitRate)} of the time (plot only model).`,
+    );
+    expect(await page.locator('#tmdb-note').textContent()).toContain('independent');
+    await expect.poll(() => page.locator('#status').textContent()).toContain(`Top genre: Others (most likely ${named.join(', ')})`);
+
+    const evidence = direct.json.evidence!.plot;
+    expect(await page.locator('#evidence-heading').textContent()).toBe('What in the plot points to Others');
+    const copy = await plotCopy(page);
+    expect(copy.text).toBe(plot);
+    expect(copy.marks.length).toBeGreaterThan(0);
+    for (const mark of copy.marks) {
+      expect(plot).toContain(mark.text);
+      const phrase = evidence[mark.rank - 1];
+      expect(mark.text.toLowerCase()).toBe(phrase.text.toLowerCase());
+      expect(mark.visibleRank).toBe(String(mark.rank));
+      expect(mark.spoken).toBe(` (evidence ${mark.rank}, weight ${phrase.weight.toFixed(2)})`);
+      expect(mark.title).toBe(`Evidence ${mark.rank} for Others: weight ${phrase.weight.toFixed(2)}`);
+    }
+    // The strongest phrase is marked where the plot has it.
+    expect(copy.marks.map((m) => m.rank)).toContain(1);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'page-others.png'), fullPage: true });
+  });
+
+  it('highlights every occurrence of a phrase whatever its case, and shows markup in a plot as text', async () => {
+    const plot = 'The GHOST of a murdered girl haunts the old house. Every night the ghost walks the halls <img src=x onerror="document.title=\'pwned\'">.';
+    const direct = await postPredict(plot, undefined);
+    const ghost = direct.json.evidence!.plot.findIndex((e) => e.text === 'GHOST');
+    expect(ghost, 'the model names the ghost as evidence').toBeGreaterThanOrEqual(0);
+    const page = await openPage();
+    await page.locator('#plot').fill(plot);
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    expectShownMatches(await shownResult(page), direct.json);
+    const copy = await plotCopy(page);
+    expect(copy.text).toBe(plot);
+    expect(copy.marks.filter((m) => m.rank === ghost + 1).map((m) => m.text)).toEqual(['GHOST', 'ghost']);
+    // Only whole words are marked, and the markup stayed text.
+    for (const mark of copy.marks) expect(plot).toMatch(new RegExp(`(?<![\\p{L}\\p{N}])${mark.text}(?![\\p{L}\\p{N}])`, 'u'));
+    expect(await page.locator('#plot-evidence img, #evidence-list img').count()).toBe(0);
+    expect(await page.title()).not.toBe('pwned');
+  });
+
+  it('says when the model read only the start of a long plot', async () => {
+    const plot = `${'The cat ran at us. '.repeat(210)}The end.`; // 1,052 words in 3,998 characters
+    const page = await openPage();
+    await page.locator('#plot').fill(plot);
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    const shown = await shownResult(page);
+    const direct = await postPredict(plot, undefined);
+    expectShownMatches(shown, direct.json);
+    const { read, total } = direct.json.plotWords!;
+    expect(read).toBeLessThan(total);
+    expect(await page.locator('#plot-words').textContent()).toBe(`The model read the first ${read.toLocaleString('en')} of the plot's ${total.toLocaleString('en')} words; the rest did not count.`);
+  });
+
   it('counts a plot as the API does: an emoji is one character, and the limit falls where the API draws it', async () => {
     const page = await openPage();
     for (const [emoji, shown, over, status] of [
@@ -337,11 +444,20 @@ describe('web page', () => {
   it("shows the model's test figures and confusion matrix under How it works", async () => {
     const info = (await (await fetch(`${worker.url}/model`)).json()) as {
       version: string;
+      labels: string[];
+      image: { height: number; width: number };
+      maxWords: number;
+      decisionRule: { beta: number };
       evaluation: Record<string, unknown> | null;
       report: { fusion: { confusion: number[][]; balancedAccuracy: number } } | null;
     };
     const page = await openPage();
     await expect.poll(() => page.locator('#footer-model').textContent()).toContain(info.version);
+    // The sizes the models read, from GET /model.
+    const fill = (name: string) => page.locator(`#how [data-fill="${name}"]`).textContent();
+    expect(await fill('imageSize')).toBe(`${info.image.width}×${info.image.height}`);
+    expect(await fill('maxWords')).toBe(info.maxWords.toLocaleString('en'));
+    expect(await fill('beta')).toBe(String(info.decisionRule.beta));
     expect(info.evaluation ?? info.report, 'the published manifest carries evaluation figures').toBeTruthy();
     await page.locator('#evaluation:not([hidden])').waitFor();
     const rows = await page.locator('#metrics-table tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.head));
@@ -351,7 +467,8 @@ describe('web page', () => {
       expect(await fusionRow.textContent()).toBe(info.report.fusion.balancedAccuracy.toFixed(3));
       const cells = await page.locator('#confusion tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => Number(td.textContent))));
       expect(cells).toEqual(info.report.fusion.confusion);
-      expect(await page.locator('#confusion thead th').count()).toBe(8);
+      expect(await page.locator('#confusion thead th').count()).toBe(info.labels.length + 1);
+      expect(await page.locator('#confusion tbody th .long').allTextContents()).toEqual(info.labels);
     }
   });
 
@@ -361,10 +478,19 @@ describe('web page', () => {
     await page.locator('button.example').first().click();
     await shownResult(page);
     await page.waitForFunction(() => document.fonts.ready.then(() => true));
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(OUTPUT_DIR, 'page-phone.png'), fullPage: true });
     await page.screenshot({ path: join(OUTPUT_DIR, 'page-phone-viewport.png') });
+
+    // An Others answer with its evidence, in a plot with a word longer than the screen is wide.
+    const { plot } = await othersPlot(worker.url);
+    await page.locator('#plot').fill(`${plot} ${'Pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(3)}`);
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    await page.locator('#others-detail:not([hidden])').waitFor();
+    expect(await page.locator('#plot-evidence mark').count()).toBeGreaterThan(0);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.locator('#result').screenshot({ path: join(OUTPUT_DIR, 'page-phone-others.png') });
   });
 
   it('gives way to a newer request made while its poster is being scaled, and frees the button', async () => {
