@@ -1,9 +1,15 @@
+import { escapeMarkdown } from '@discordjs/formatters';
 import type { APIEmbed } from 'discord-api-types/v10';
+import { classOfGenre } from '../shared/labels';
 import { GENRE_LIMITS, POSTER_FORMAT_LIST, type GenreProblem } from './genreCommand';
 
 /** The part of a /predict answer (src/predict.ts `Prediction`) that the reply shows. */
 export interface GenreScores {
   genres: readonly { genre: string; probability: number }[];
+  /** Most probable first. */
+  tmdbGenres: readonly { genre: string; probability: number }[];
+  /** With a plot: its words or phrases, as written, that raised the top genre most, most weight first. */
+  evidence?: { plot: readonly { text: string; weight: number }[] };
   modalities: readonly ('plot' | 'poster')[];
   modelVersion: string;
 }
@@ -22,22 +28,57 @@ const COLOURS: Record<string, number> = {
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
+/** How many of the 13 genres merged into Others the title names: the evaluation scores this top 3 (`othersTop3`). */
+const OTHERS_NAMED = 3;
+/** Evidence phrases the embed quotes, and the characters each keeps: well inside a field's 1,024 even when escaped. */
+const EVIDENCE_SHOWN = 5;
+const EVIDENCE_PHRASE_MAX = 40;
+
+/** The most probable TMDB genres among those that Others merges. */
+function likelyOthers(scores: Pick<GenreScores, 'tmdbGenres'>): string[] {
+  return scores.tmdbGenres
+    .filter((g) => classOfGenre(g.genre) === 'Others')
+    .slice(0, OTHERS_NAMED)
+    .map((g) => g.genre);
+}
+
+/** The phrases, quoted: from the user's plot, so cut to a length and with markdown escaped. */
+function evidencePhrases(evidence: readonly { text: string }[]): string {
+  return evidence
+    .slice(0, EVIDENCE_SHOWN)
+    .map(({ text }) => {
+      // On one line (a phrase may span a line break), and cut by code points so an emoji is never split.
+      const chars = Array.from(text.replace(/\s+/g, ' '));
+      const shown = chars.length > EVIDENCE_PHRASE_MAX ? [...chars.slice(0, EVIDENCE_PHRASE_MAX - 1), '…'] : chars;
+      return `“${escapeMarkdown(shown.join(''), { maskedLink: true })}”`;
+    })
+    .join(', ');
+}
+
 export function probabilityBar(probability: number): string {
   const filled = Math.round(Math.min(1, Math.max(0, probability)) * BAR_CELLS);
   return '█'.repeat(filled) + '░'.repeat(BAR_CELLS - filled);
 }
 
-/** The reply embed: top genre, the three most likely genres with bars, the poster, the model version. */
+/**
+ * The reply embed: top genre (for Others, its most likely TMDB genres), the three most likely genres with
+ * bars, the plot's strongest evidence, the poster, the model version.
+ */
 export function genreEmbed(scores: GenreScores, options: { posterUrl?: string } = {}): APIEmbed {
   const [top] = scores.genres;
   const width = Math.max(...scores.genres.slice(0, 3).map((g) => g.genre.length));
   const rows = scores.genres.slice(0, 3).map((g) => `${g.genre.padEnd(width)} ${probabilityBar(g.probability)} ${percent(g.probability).padStart(6)}`);
+  const others = top.genre === 'Others' ? likelyOthers(scores) : [];
+  const evidence = scores.evidence?.plot ?? [];
   return {
-    title: `🎬 ${top.genre}`,
+    title: others.length ? `🎬 Others — most likely ${others.join(', ')}` : `🎬 ${top.genre}`,
     description: `Most likely **${top.genre}** (${percent(top.probability)}), judged from the ${scores.modalities.join(' and ')}.`,
     color: COLOURS[top.genre],
-    // A code block keeps the bars aligned.
-    fields: [{ name: 'Top 3', value: `\`\`\`\n${rows.join('\n')}\n\`\`\`` }],
+    fields: [
+      // A code block keeps the bars aligned.
+      { name: 'Top 3', value: `\`\`\`\n${rows.join('\n')}\n\`\`\`` },
+      ...(evidence.length ? [{ name: `What in the plot points to ${top.genre}`, value: evidencePhrases(evidence) }] : []),
+    ],
     ...(options.posterUrl ? { thumbnail: { url: options.posterUrl } } : {}),
     footer: { text: `model ${scores.modelVersion}` },
   };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startBot, type BotOptions, type RunningBot } from '../../bot/bot';
 import { loadBotConfig } from '../../bot/config';
 import { createLogger } from '../../bot/log';
+import { othersPlot } from '../support/othersPlot';
 import { freePort } from '../support/ports';
 import { startTogether } from '../support/startTogether';
 import { startWorker, type StartedWorker } from '../support/worker';
@@ -112,6 +113,7 @@ describe('/genre through the gateway with the real Worker', () => {
       const embed = embedOf(await edit());
       expectEmbedFor(embed, await predictDirect(worker.url, PLOTS.horror));
       expect(embed.description).toContain('judged from the plot.');
+      expect(embed.fields!.map((f) => f.name)).toEqual(['Top 3', 'What in the plot points to Horror']);
       expect(embed.thumbnail).toBeUndefined();
       expect(logs.some((l) => JSON.parse(l).msg === 'genre answered')).toBe(true);
     });
@@ -134,7 +136,20 @@ describe('/genre through the gateway with the real Worker', () => {
       const { edit } = await invoke({ poster: poster('poster.png') });
       const embed = embedOf(await edit());
       expect(embed.description).toContain('judged from the poster.');
-      expect(embed.title).toMatch(/^🎬 (Action|Animation|Comedy|Documentary|Drama|Horror|Others)$/);
+      // No plot, no evidence field.
+      expectEmbedFor(embed, await predictDirect(worker.url, undefined, POSTERS.png));
+      expect(embed.fields!.map((f) => f.name)).toEqual(['Top 3']);
+    });
+  });
+
+  it('names the likely TMDB genres in the title when the answer is Others, and quotes the plot evidence', async () => {
+    const { plot } = await othersPlot(worker.url);
+    await withBot(`${worker.url}/predict`, {}, async () => {
+      const { edit } = await invoke({ plot });
+      const embed = embedOf(await edit());
+      expect(embed.title).toMatch(/^🎬 Others — most likely \S/);
+      expect(embed.fields![1]).toMatchObject({ name: 'What in the plot points to Others', value: expect.stringMatching(/^“.+”$/) });
+      expectEmbedFor(embed, await predictDirect(worker.url, plot));
     });
   });
 

@@ -1,3 +1,4 @@
+import type { APIEmbed } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
 import { checkGenreRequest, genreCommand, genreRequestFromData } from '../../src/discord/genreCommand';
 import { genreEmbed, probabilityBar, problemFromApiError, problemMessage } from '../../src/discord/genreReply';
@@ -13,21 +14,74 @@ const scores = {
     { genre: 'Documentary', probability: 0.1 },
     { genre: 'Action', probability: 0.075 },
   ],
+  tmdbGenres: [
+    { genre: 'Horror', probability: 0.9 },
+    { genre: 'Thriller', probability: 0.4 },
+    { genre: 'Drama', probability: 0.3 },
+  ],
+  evidence: { plot: [{ text: 'haunted\nhouse', weight: 1.9 }, { text: 'ghost', weight: 1.2 }] },
   modalities: ['plot', 'poster'] as const,
   modelVersion: '2026-11-24.1',
 };
+const others = {
+  ...scores,
+  genres: [{ genre: 'Others', probability: 0.5 }, ...scores.genres.slice(1)],
+  // Most probable first, the six named genres among them: Others names the first three of the other thirteen.
+  tmdbGenres: ['Drama', 'Thriller', 'Action', 'Crime', 'Comedy', 'Romance', 'War'].map((genre, i) => ({ genre, probability: 0.7 - i * 0.1 })),
+};
+
+/** The embed's length as Discord counts it against its 6,000-character limit. */
+const embedLength = (e: APIEmbed) => [e.title, e.description, e.footer?.text, ...(e.fields ?? []).flatMap((f) => [f.name, f.value])].join('').length;
 
 describe('genre reply formatter', () => {
-  it('renders the top genre, three aligned bars and the model version', () => {
+  it('renders the top genre, three aligned bars, the plot evidence and the model version', () => {
     expect(genreEmbed(scores, { posterUrl: 'https://cdn.discordapp.com/attachments/1/2/p.png' })).toEqual({
       title: '🎬 Horror',
       description: 'Most likely **Horror** (62.5%), judged from the plot and poster.',
       color: 0x2c2c2c,
-      fields: [{ name: 'Top 3', value: '```\nHorror      ████████░░░░  62.5%\nDrama       ██░░░░░░░░░░  20.0%\nDocumentary █░░░░░░░░░░░  10.0%\n```' }],
+      fields: [
+        { name: 'Top 3', value: '```\nHorror      ████████░░░░  62.5%\nDrama       ██░░░░░░░░░░  20.0%\nDocumentary █░░░░░░░░░░░  10.0%\n```' },
+        // The phrase spans a line break in the plot; the field keeps it on one line.
+        { name: 'What in the plot points to Horror', value: '“haunted house”, “ghost”' },
+      ],
       thumbnail: { url: 'https://cdn.discordapp.com/attachments/1/2/p.png' },
       footer: { text: 'model 2026-11-24.1' },
     });
     expect(genreEmbed(scores)).not.toHaveProperty('thumbnail');
+  });
+
+  it('names the three most likely of the genres merged into Others when Others is the top genre', () => {
+    const embed = genreEmbed(others);
+    expect(embed.title).toBe('🎬 Others — most likely Thriller, Crime, Romance');
+    expect(embed.description).toBe('Most likely **Others** (50.0%), judged from the plot and poster.');
+    expect(embed.fields![1].name).toBe('What in the plot points to Others');
+    // Another top genre keeps its plain title, whatever the TMDB genres.
+    expect(genreEmbed({ ...others, genres: scores.genres }).title).toBe('🎬 Horror');
+  });
+
+  it('has no evidence field without a plot', () => {
+    const { evidence: _, ...posterOnly } = scores;
+    const embed = genreEmbed({ ...posterOnly, modalities: ['poster'] });
+    expect(embed.fields!.map((f) => f.name)).toEqual(['Top 3']);
+    expect(genreEmbed({ ...scores, evidence: { plot: [] } }).fields!.map((f) => f.name)).toEqual(['Top 3']);
+  });
+
+  it("escapes markdown in the user's phrases, and quotes at most five, each cut to 40 characters", () => {
+    const phrases = ['Mr_Smith', 'ka**boom', 'x`y', 'a||b', 'a~~b', 'sixth'];
+    const escaped = genreEmbed({ ...scores, evidence: { plot: phrases.map((text) => ({ text, weight: 1 })) } }).fields![1].value;
+    expect(escaped).toBe('“Mr\\_Smith”, “ka\\*\\*boom”, “x\\`y”, “a\\|\\|b”, “a\\~\\~b”');
+    expect(genreEmbed({ ...scores, evidence: { plot: [{ text: 'back\\slash [x](https://e.example)', weight: 1 }] } }).fields![1].value).toBe(
+      '“back\\\\slash \\[x](https://e.example)”',
+    );
+    // Cut by code points: the emoji at the cut stays whole.
+    const long = `${'a'.repeat(38)}🎬🎬${'z'.repeat(4000)}`;
+    expect(genreEmbed({ ...scores, evidence: { plot: [{ text: long, weight: 1 }] } }).fields![1].value).toBe(`“${'a'.repeat(38)}🎬…”`);
+
+    // The worst case: the longest phrases, every character escaped.
+    const worst = genreEmbed({ ...others, evidence: { plot: Array.from({ length: 6 }, () => ({ text: '*_`|~\\'.repeat(1000), weight: 1 })) } });
+    expect(worst.fields![1].value.length).toBeLessThanOrEqual(1024);
+    expect(embedLength(worst)).toBeLessThanOrEqual(6000);
+    expect(worst.title!.length).toBeLessThanOrEqual(256);
   });
 
   it('draws bars from 0 to 12 cells', () => {

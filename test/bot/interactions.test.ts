@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { othersPlot } from '../support/othersPlot';
 import { startWorker, type StartedWorker } from '../support/worker';
 import { startFakeDiscord, type FakeDiscord } from './fakeDiscord';
 import { discordSigner, expectEmbedFor, genreInteraction, PLOTS, POSTERS, predictDirect, startPosterServer, type LocalServer } from './support';
@@ -127,6 +128,17 @@ describe('/genre over HTTP interactions', () => {
     expectEmbedFor(embed, await predictDirect(worker.url, PLOTS.horror, POSTERS.jpeg));
     expect(embed.thumbnail).toEqual({ url });
     expect(embed.description).toContain('plot and poster');
+    expect(embed.fields![1].name).toBe('What in the plot points to Horror');
+  });
+
+  it('names the likely TMDB genres in the title when the answer is Others', async () => {
+    const { plot } = await othersPlot(worker.url);
+    const interaction = genreInteraction(discord.applicationId, { plot });
+    expect(await (await postSigned(interaction)).json()).toEqual({ type: 5 });
+    const embed = ((await editOf(interaction.token)).body as { embeds: APIEmbed[] }).embeds[0];
+    expect(embed.title).toMatch(/^🎬 Others — most likely \S/);
+    expect(embed.fields![1].name).toBe('What in the plot points to Others');
+    expectEmbedFor(embed, await predictDirect(worker.url, plot));
   });
 
   it('answers input problems at once, ephemerally, without a follow-up', async () => {

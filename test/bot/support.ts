@@ -3,6 +3,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Locale, type APIAttachment, type APIChatInputApplicationCommandInteraction, type APIEmbed } from 'discord-api-types/v10';
 import { expect } from 'vitest';
+import { GENRES } from '../../src/shared/labels';
 import { gradient, toJpeg, toPng } from '../support/imageFixtures';
 
 export interface LocalServer {
@@ -113,6 +114,8 @@ export const PLOTS = {
 
 export interface DirectPrediction {
   genres: { genre: string; probability: number }[];
+  tmdbGenres: { genre: string; probability: number }[];
+  evidence?: { plot: { text: string; weight: number }[] };
   modelVersion: string;
 }
 
@@ -126,10 +129,14 @@ export async function predictDirect(workerUrl: string, plot: string | undefined,
   return (await res.json()) as DirectPrediction;
 }
 
-/** The embed shows the top genre, the top three with 12-cell bars and percentages, and the model version. */
+/**
+ * The embed shows the top genre (for Others, the three most likely of the TMDB genres it merges), the top
+ * three with 12-cell bars and percentages, the first five evidence phrases of a plot, and the model version.
+ */
 export function expectEmbedFor(embed: APIEmbed, expected: DirectPrediction) {
   const [top, second, third] = expected.genres;
-  expect(embed.title).toBe(`🎬 ${top.genre}`);
+  const others = expected.tmdbGenres.map((g) => g.genre).filter((g) => !(GENRES as readonly string[]).includes(g));
+  expect(embed.title).toBe(top.genre === 'Others' ? `🎬 Others — most likely ${others.slice(0, 3).join(', ')}` : `🎬 ${top.genre}`);
   expect(embed.description).toContain(`**${top.genre}** (${(top.probability * 100).toFixed(1)}%)`);
   expect(embed.footer?.text).toBe(`model ${expected.modelVersion}`);
   const rows = embed.fields![0].value.split('\n').filter((l) => /[█░]/.test(l));
@@ -138,4 +145,9 @@ export function expectEmbedFor(embed: APIEmbed, expected: DirectPrediction) {
     expect(rows[i]).toMatch(new RegExp(`^${g.genre}\\s+[█░]{12}\\s+${(g.probability * 100).toFixed(1)}%$`));
     expect((rows[i].match(/█/g) ?? []).length).toBe(Math.round(g.probability * 12));
   });
+  // The test plots are plain words: nothing to escape or cut.
+  const evidence = expected.evidence?.plot ?? [];
+  expect(embed.fields!.slice(1)).toEqual(
+    evidence.length ? [{ name: `What in the plot points to ${top.genre}`, value: evidence.slice(0, 5).map((e) => `“${e.text}”`).join(', ') }] : [],
+  );
 }
