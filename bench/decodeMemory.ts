@@ -15,7 +15,9 @@ import { POSTER_DECODE_LIMITS } from '../src/limits';
 import { decodeImage } from '../src/shared/imageDecode';
 import { guardPng } from '../src/shared/pngGuard';
 import { summarize, timed } from './stats';
-import { imageToTensor, MOBILENET_IMAGE_PARAMS } from '../src/shared/imageTensor';
+import { imageToTensor } from '../src/shared/imageTensor';
+import { readManifest } from '../models/export/artifacts';
+import { ARTIFACTS_DIR } from '../models/paths';
 
 const peakMB = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) / 1024;
 
@@ -26,7 +28,8 @@ async function measure(file: string): Promise<void> {
   let outcome = 'decoded';
   try {
     const img = await decodeImage(bytes, POSTER_DECODE_LIMITS);
-    imageToTensor(img, MOBILENET_IMAGE_PARAMS);
+    // The served input size: the resize is part of what a poster costs.
+    imageToTensor(img, (await readManifest(ARTIFACTS_DIR)).image);
   } catch (err) {
     outcome = `refused (${(err as { code?: string }).code})`;
   }

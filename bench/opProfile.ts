@@ -1,6 +1,6 @@
 /**
- * `npm run bench:profile`: where the served MobileNetV2 (features only) spends its time in
- * onnxruntime-web's WASM build, per kind of operator, next to the whole run in onnxruntime-node.
+ * `npm run bench:profile`: where the served MobileNetV2 encoder spends its time in onnxruntime-web's
+ * WASM build, per kind of operator, next to the whole run in onnxruntime-node, at the served input size.
  * Both use the served session options and one thread.
  * Run in Node (same WASM as in workerd); prints figures, asserts nothing.
  *
@@ -11,12 +11,16 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as native from 'onnxruntime-node';
+import { onnx } from '../models/export/onnxGraph';
+import { readManifest } from '../models/export/artifacts';
 import { featureEncoderBytes } from '../models/features/featureEncoder';
+import { ARTIFACTS_DIR } from '../models/paths';
+import { imageTensorShape } from '../src/shared/imageTensor';
 import { SESSION_OPTIONS } from '../src/shared/sessionOptions';
 import { summarize, timed } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
-const SHAPE = [1, 3, 224, 224];
+const SHAPE = imageTensorShape((await readManifest(ARTIFACTS_DIR)).image);
 
 interface KernelEvent {
   cat: string;
@@ -37,7 +41,13 @@ const web = await import('onnxruntime-web/wasm');
 web.env.wasm.numThreads = 1;
 web.env.wasm.proxy = false;
 
-const model = await featureEncoderBytes(); // the served encoder
+/** The served encoder with its input fixed at SHAPE: XNNPACK takes no convolution of a graph with symbolic sizes. */
+function fixedShape(bytes: Uint8Array): Uint8Array {
+  const decoded = onnx.ModelProto.decode(bytes);
+  decoded.graph!.input![0].type!.tensorType!.shape!.dim = SHAPE.map((d) => ({ dimValue: d }));
+  return onnx.ModelProto.encode(decoded).finish();
+}
+const model = fixedShape(await featureEncoderBytes());
 const pixels = new Float32Array(SHAPE.reduce((a, b) => a * b)).map((_, i) => Math.sin(i) * 0.9);
 
 const webSession = await web.InferenceSession.create(model, { ...SESSION_OPTIONS, executionProviders: ['wasm'], enableProfiling: true });

@@ -32,7 +32,7 @@ export type RegisterConfig = ReturnType<typeof toRegisterConfig>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and the README (Discord bot).`);
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and docs/discord.md.`);
     this.name = 'ConfigError';
   }
 }

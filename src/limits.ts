@@ -1,6 +1,6 @@
 import type { DecodeLimits } from './shared/imageDecode';
 
-/** Input limits of POST /predict, documented in the README and the OpenAPI description. */
+/** Input limits of POST /predict, documented in docs/api.md and the OpenAPI description. */
 export const LIMITS = {
   /**
    * Characters of plot accepted; longer plots are refused. The text model reads the first 1,000 words
@@ -11,7 +11,7 @@ export const LIMITS = {
   posterMaxBytes: 5 * 1024 * 1024,
   /**
    * Width x height of poster accepted, checked from the image header before decoding. The isolate has
-   * 128 MB and the models' WASM heap takes 33 MB; decoding a 2-megapixel JPEG peaks at about 55 MB
+   * 128 MB and the models' WASM heap takes about 40 MB (GET /health); decoding a 2-megapixel JPEG peaks at about 55 MB
    * (4:2:0) to 85 MB (4:4:4) of process memory in Node (`npm run bench:decode`).
    */
   posterMaxPixels: 2_000_000,

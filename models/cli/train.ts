@@ -1,5 +1,6 @@
 // `npm run train [-- --data DIR --text-data DIR|none --out DIR --cache DIR --seed N --no-evaluate
-//   --char-ngrams 2,3,4,5|none --image-size HxW --text-epochs N]`: the whole pipeline (models/train/pipeline.ts).
+//   --char-ngrams 2,3,4,5|none --image-size HxW --poster-features all|final --text-epochs N]`: the whole pipeline
+//   (models/train/pipeline.ts); the flags select the variants that docs/decisions/ compares.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type TrainConfig } from '../config';
@@ -12,6 +13,11 @@ function ngrams(value: string): number[] {
   const list = value.split(',').map((v) => integer('char-ngrams', v.trim(), 0, 1, 10));
   if (list.length === 0) throw new UsageError('--char-ngrams must be a comma-separated list of lengths, or none');
   return list;
+}
+
+function posterFeatures(value: string): TrainConfig['image']['features'] {
+  if (value !== 'all' && value !== 'final') throw new UsageError(`--poster-features must be all or final, got "${value}"`);
+  return value;
 }
 
 function imageSize(value: string): { height: number; width: number } {
@@ -31,6 +37,7 @@ await runCli(async () => {
       'char-ngrams': { type: 'string', default: DEFAULT_CONFIG.text.features.charNgrams.join(',') },
       'image-size': { type: 'string', default: `${DEFAULT_CONFIG.image.params.height}x${DEFAULT_CONFIG.image.params.width}` },
       'text-epochs': { type: 'string' },
+      'poster-features': { type: 'string', default: DEFAULT_CONFIG.image.features },
       'no-evaluate': { type: 'boolean', default: false },
     },
   });
@@ -41,7 +48,7 @@ await runCli(async () => {
       features: { ...DEFAULT_CONFIG.text.features, charNgrams: ngrams(values['char-ngrams']) },
       model: { ...DEFAULT_CONFIG.text.model, epochs: integer('text-epochs', values['text-epochs'], DEFAULT_CONFIG.text.model.epochs, 1, 100) },
     },
-    image: { ...DEFAULT_CONFIG.image, params: { ...DEFAULT_CONFIG.image.params, ...imageSize(values['image-size']) } },
+    image: { ...DEFAULT_CONFIG.image, params: { ...DEFAULT_CONFIG.image.params, ...imageSize(values['image-size']) }, features: posterFeatures(values['poster-features']) },
   };
   const { run } = await trainAll({
     data: resolve(values.data),

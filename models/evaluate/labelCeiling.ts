@@ -1,5 +1,5 @@
 /**
- * `npx tsx models/labelCeiling.ts`: how well the label can be told at all from what a movie is about.
+ * `npx tsx models/cli/labelCeiling.ts`: how well the label can be told at all from what a movie is about.
  * The label is the class of TMDB's *first* genre, and TMDB's order is loosely kept (Comedy before
  * Drama in 71% of the movies with both). This scores an oracle that knows every TMDB genre of a test
  * movie, but not their order, and answers the class most often first for that set of genres in the train

@@ -1,4 +1,5 @@
 import { GENRES, TMDB_GENRES } from '../../src/shared/labels';
+import { IMAGE_DIM } from '../features/featureEncoder';
 import type { BagModel } from '../train/bagModel';
 import type { Fusion } from '../train/fusion';
 import { quantizeRows } from '../train/quantize';
@@ -79,9 +80,10 @@ export function textModelOnnx(model: TextModelWeights, rule: RuleBias): OnnxMode
   );
 }
 
-/** The image head's vector: standardised features times its table. */
+/** The image head's vector: standardised features (the first `bag.inputs` of the encoder's) times its table. */
 function imageVector(g: Graph, head: ImageHeadWeights, input: string): string {
-  const x = g.op('Div', [g.op('Sub', [input, g.constant('image.mean', [head.mean.length], head.mean)]), g.constant('image.std', [head.std.length], head.std)]);
+  const used = head.bag.inputs < IMAGE_DIM ? g.op('Slice', [input, g.ints('slice_start', [0]), g.ints('slice_end', [head.bag.inputs]), g.ints('slice_axis', [1])]) : input;
+  const x = g.op('Div', [g.op('Sub', [used, g.constant('image.mean', [head.mean.length], head.mean)]), g.constant('image.std', [head.std.length], head.std)]);
   return g.op('MatMul', [x, g.constant('image.table', [head.bag.inputs, head.bag.dim], head.bag.table)]);
 }
 
@@ -90,7 +92,7 @@ export function imageHeadOnnx(head: ImageHeadWeights, rule: RuleBias): OnnxModel
   const g = new Graph();
   const v = imageVector(g, head, 'image_features');
   outputs(g, g.linear('genres', v, head.bag.genres.w, head.bag.genres.b), g.linear('tmdb', v, head.bag.tmdb.w, head.bag.tmdb.b), rule);
-  return g.build('image_head', [['image_features', FLOAT, [1, head.bag.inputs]]], [
+  return g.build('image_head', [['image_features', FLOAT, [1, IMAGE_DIM]]], [
     ['probs', [1, K]],
     ['tmdb_probs', [1, T]],
   ]);
@@ -115,7 +117,7 @@ export function fusionHeadOnnx(text: TextModelWeights, image: ImageHeadWeights, 
     'fusion_head',
     [
       [tv, FLOAT, [1, text.bag.dim]],
-      ['image_features', FLOAT, [1, image.bag.inputs]],
+      ['image_features', FLOAT, [1, IMAGE_DIM]],
     ],
     [
       ['probs', [1, K]],

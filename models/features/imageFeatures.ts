@@ -7,10 +7,10 @@ import type { ImageParams } from '../../src/shared/imageTensor';
 import { SESSION_OPTIONS } from '../../src/shared/sessionOptions';
 import type { Movie } from '../data/dataset';
 import { sha256, sha256File } from '../hashing';
+import { IMAGE_DIM } from './featureEncoder';
 import { ImageEncoder, posterTensor } from './imageEncoder';
 import { PROJECT_ROOT } from '../paths';
 
-export const IMAGE_DIM = 1280;
 
 export interface PosterProblem {
   tmdbId: number;

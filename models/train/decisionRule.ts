@@ -23,20 +23,37 @@ export function genrePrior(labels: ArrayLike<number>): number[] {
 
 export interface RuleChoice {
   rule: DecisionRule;
+  /** The chosen β's validation figures, and whether its macro-F1 reaches the floor. */
+  chosen: { balancedAccuracy: number; macroF1: number; meetsFloor: boolean };
   /** Validation figures of each β tried. */
   tried: { beta: number; balancedAccuracy: number; macroF1: number; accuracy: number }[];
 }
 
 /**
- * The β of `betas` with the best mean of balanced accuracy and macro-F1 on the given (held-out) logits:
- * the two targets weigh the same, so neither is bought wholly with the other.
+ * Of two ways to answer, each with its chosen rule: the one that keeps the macro-F1 floor; if both do (or
+ * neither), the better balanced accuracy; a tie goes to the second (pass the simpler one second).
  */
-export function chooseRule(logits: Float32Array[], labels: Int32Array, prior: number[], betas: number[]): RuleChoice {
+export function betterChoice<A extends string, B extends string>(a: [A, RuleChoice], b: [B, RuleChoice]): A | B {
+  const [x, y] = [a[1].chosen, b[1].chosen];
+  if (x.meetsFloor !== y.meetsFloor) return x.meetsFloor ? a[0] : b[0];
+  return x.balancedAccuracy > y.balancedAccuracy ? a[0] : b[0];
+}
+
+/**
+ * The β of `betas` with the best balanced accuracy among those whose macro-F1 reaches `minMacroF1` on the
+ * given (held-out) logits: the project's two targets, one as the goal and one as the floor. When no β
+ * reaches the floor, the best mean of the two.
+ */
+export function chooseRule(logits: Float32Array[], labels: Int32Array, prior: number[], betas: number[], minMacroF1: number): RuleChoice {
   const tried = betas.map((beta) => {
     const bias = ruleBias({ beta, prior });
     const m = computeMetrics([...labels], logits.map((l) => argmax(l.map((v, c) => v + bias[c]))));
     return { beta, balancedAccuracy: m.balancedAccuracy, macroF1: m.macroF1, accuracy: m.accuracy };
   });
-  const best = tried.reduce((a, b) => (b.balancedAccuracy + b.macroF1 > a.balancedAccuracy + a.macroF1 ? b : a));
-  return { rule: { beta: best.beta, prior }, tried };
+  const floor = tried.filter((t) => t.macroF1 >= minMacroF1);
+  const best = floor.length
+    ? floor.reduce((a, b) => (b.balancedAccuracy > a.balancedAccuracy ? b : a))
+    : tried.reduce((a, b) => (b.balancedAccuracy + b.macroF1 > a.balancedAccuracy + a.macroF1 ? b : a));
+  const chosen = { balancedAccuracy: best.balancedAccuracy, macroF1: best.macroF1, meetsFloor: floor.length > 0 };
+  return { rule: { beta: best.beta, prior }, chosen, tried };
 }

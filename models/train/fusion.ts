@@ -99,6 +99,13 @@ export function fitFusion(data: FusionInputs, config: FusionConfig): Fusion {
   return { genres, tmdb };
 }
 
+/** The genre fusion that fits nothing: the two heads' log-probabilities summed (w = [I; I], b = 0). */
+export function summedGenres(): Fusion['genres'] {
+  const w = new Float32Array(2 * K * K);
+  for (let c = 0; c < K; c++) w[c * K + c] = w[(K + c) * K + c] = 1;
+  return { w, b: new Float32Array(K) };
+}
+
 /** Fused genre logits (before the decision rule) of rows. */
 export function fusedGenreLogits(fusion: Fusion, inputs: Pick<FusionInputs, 'textLogProbs' | 'imageLogProbs'>): Float32Array[] {
   return inputs.textLogProbs.map((_, r) => {

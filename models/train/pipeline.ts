@@ -11,11 +11,11 @@ import { fusionHeadOnnx, imageHeadOnnx, textModelOnnx, type ImageHeadWeights, ty
 import { argmax, computeMetrics, summary } from '../evaluate/metrics';
 import { othersTop3 } from '../evaluate/tmdbMetrics';
 import { evaluateDataset, reportSvg } from '../evaluate/evaluate';
-import { writeFeatureEncoder } from '../features/featureEncoder';
-import { IMAGE_DIM, extractImageFeatures } from '../features/imageFeatures';
+import { FINAL_FEATURES, IMAGE_DIM, writeFeatureEncoder } from '../features/featureEncoder';
+import { extractImageFeatures } from '../features/imageFeatures';
 import { bagOutputs, trainBagModel, type BagModel, type BagOutputs, type SparseRow } from './bagModel';
-import { chooseRule, genrePrior, ruleBias } from './decisionRule';
-import { fitFusion, fusedGenreLogits, fusedTmdbLogits, type FusionInputs } from './fusion';
+import { betterChoice, chooseRule, genrePrior, ruleBias } from './decisionRule';
+import { fitFusion, fusedGenreLogits, fusedTmdbLogits, summedGenres, type FusionInputs } from './fusion';
 import { imageRow, standardiser } from './imageHead';
 import { dequantizeRows, quantizeRows } from './quantize';
 import { fitIdf, plotsFeatures, tfidfRow } from './textModel';
@@ -104,18 +104,20 @@ export async function trainAll(args: TrainArgs) {
     extractImageFeatures(movies, { modelPath: imageEncoderPath, params: config.image.params, cacheDir: args.cache, progress: args.progress }),
   );
   const withPoster = (ids: number[]) => byIds(ids, byId).filter((m) => image.byId.has(m.tmdbId));
+  const headInputs = config.image.features === 'all' ? IMAGE_DIM : FINAL_FEATURES;
+  const posterFeatures = (m: Movie) => image.byId.get(m.tmdbId)!.subarray(0, headInputs);
   const imageTrain = withPoster(split.train);
   const imageVal = withPoster(split.validation);
   for (const [what, rows] of [['train split with a plot', textTrain], ['validation split with a plot', textVal], ['train split with a poster', imageTrain], ['validation split with a poster', imageVal]] as const) {
     if (rows.length === 0) throw new Error(`${args.data}: no movie in the ${what}; every head needs some`);
   }
-  const scaling = standardiser(imageTrain.map((m) => image.byId.get(m.tmdbId)!));
-  const posterRow = (m: Movie) => imageRow(image.byId.get(m.tmdbId)!, scaling);
+  const scaling = standardiser(imageTrain.map(posterFeatures));
+  const posterRow = (m: Movie) => imageRow(posterFeatures(m), scaling);
   const imageRun = await stage('train image head', () =>
     trainBagModel(
       { rows: imageTrain.map(posterRow), labels: labelsOf(imageTrain), tmdbGenres: tmdbOf(imageTrain) },
       { rows: imageVal.map(posterRow), labels: labelsOf(imageVal) },
-      IMAGE_DIM,
+      headInputs,
       { ...config.image.head, seed: config.image.head.seed + args.seed },
       { name: 'image head', progress: args.progress, score, onEpoch: epochLog('image head') },
     ),
@@ -125,10 +127,20 @@ export async function trainAll(args: TrainArgs) {
   // Fusion and decision rule, fitted on the validation movies that have both inputs: the heads never trained on them.
   const fusionVal = textVal.filter((m) => image.byId.has(m.tmdbId));
   const fusionData = fusionInputs(bagOutputs(textBag, fusionVal.map(textRow)), bagOutputs(imageRun.model, fusionVal.map(posterRow)), labelsOf(fusionVal), tmdbOf(fusionVal));
-  const fusion = await stage('fit fusion', () => fitFusion(fusionData, config.fusion));
+  const fitted = await stage('fit fusion', () => fitFusion(fusionData, config.fusion));
   const crossFitted = crossFitFusion(fusionData, config);
+  // Two ways to fuse the genres, each with its own decision rule: the fitted regression (its cross-fitted
+  // logits) and the plain sum of the heads' log-probabilities. Validation picks; a tie goes to the sum,
+  // which fits nothing. The TMDB genres always use the fitted per-genre blend.
   const prior = genrePrior(labelsOf(byIds(split.train, byId)));
-  const choice = chooseRule(crossFitted.genres, fusionData.labels, prior, config.ruleBetas);
+  const summed = fusionData.textLogProbs.map((t, r) => t.map((v, c) => v + fusionData.imageLogProbs[r][c]));
+  const candidates = {
+    fitted: { logits: crossFitted.genres, ...chooseRule(crossFitted.genres, fusionData.labels, prior, config.rule.betas, config.rule.minMacroF1) },
+    summed: { logits: summed, ...chooseRule(summed, fusionData.labels, prior, config.rule.betas, config.rule.minMacroF1) },
+  };
+  const fusionKind = betterChoice(['fitted', candidates.fitted], ['summed', candidates.summed]);
+  const choice = candidates[fusionKind];
+  const fusion = fusionKind === 'fitted' ? fitted : { ...fitted, genres: summedGenres() };
   const bias = ruleBias(choice.rule);
 
   const headFigures = (genreLogits: Float32Array[], tmdbLogits: Float32Array[], list: Movie[]) => ({
@@ -138,12 +150,12 @@ export async function trainAll(args: TrainArgs) {
   const textOut = bagOutputs(textBag, textVal.map(textRow));
   const imageOut = bagOutputs(imageRun.model, imageVal.map(posterRow));
   const validation = {
-    fusion: { ...headFigures(crossFitted.genres, crossFitted.tmdb, fusionVal), note: 'fusion fitted on validation: 5-fold cross-fitted figures' },
+    fusion: { ...headFigures(choice.logits, crossFitted.tmdb, fusionVal), note: `${fusionKind} genre fusion; what is fitted on validation is 5-fold cross-fitted` },
     text: headFigures(textOut.map((o) => o.genreLogProbs), textOut.map((o) => o.tmdbLogits), textVal),
     image: headFigures(imageOut.map((o) => o.genreLogProbs), imageOut.map((o) => o.tmdbLogits), imageVal),
   };
   log(`validation ${JSON.stringify(validation)}`);
-  log(`decision rule: beta ${choice.rule.beta} (tried ${JSON.stringify(choice.tried)})`);
+  log(`fusion: ${fusionKind}, decision rule beta ${choice.rule.beta} (tried: ${JSON.stringify({ fitted: candidates.fitted.tried, summed: candidates.summed.tried })})`);
 
   // Nothing goes into the output folder before training has succeeded: a failed or interrupted run leaves the
   // previous split, models and report there as they were, still describing one another.
@@ -185,7 +197,8 @@ export async function trainAll(args: TrainArgs) {
     config,
     seed: args.seed,
     epochs: { text: textRun.result, image: imageRun.result },
-    rule: { ...choice.rule, tried: choice.tried },
+    fusion: { kind: fusionKind, tried: { fitted: candidates.fitted.tried, summed: candidates.summed.tried } },
+    rule: choice.rule,
     validation,
     test,
     sizes: servedSizes(manifest),

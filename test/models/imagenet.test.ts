@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOBILENET_IMAGE_PARAMS } from '../../src/shared/imageTensor';
 import { argmax } from '../../models/evaluate/metrics';
-import { FEATURES_OUTPUT, writeFeatureEncoder } from '../../models/features/featureEncoder';
+import { FEATURES_OUTPUT, IMAGE_DIM, STYLE_BLOCKS, writeFeatureEncoder } from '../../models/features/featureEncoder';
 import { ImageEncoder, posterTensor } from '../../models/features/imageEncoder';
 import { sharedPaths } from '../../models/paths';
 
@@ -41,7 +41,7 @@ describe('shared image preprocessing + MobileNetV2', () => {
     expect(features).toHaveLength(1280);
   });
 
-  it('the served encoder is the same network cut to `features`: same features, no classifier', async () => {
+  it("the served encoder is the same network cut to `features`, with the blocks' statistics after them, and no classifier", async () => {
     const servedPath = await writeFeatureEncoder();
     // The ImageNet classifier's 1.28M int8 weights are a third of the shared file.
     expect((await stat(servedPath)).size).toBeLessThan(0.7 * (await stat(paths.mobilenet)).size);
@@ -50,7 +50,20 @@ describe('shared image preprocessing + MobileNetV2', () => {
       const tensors = await Promise.all(
         Object.keys(SAMPLES).map(async (file) => posterTensor(new Uint8Array(await readFile(join(paths.imagenetSamples, file))), encoder.params)),
       );
-      expect(await served.run(tensors, FEATURES_OUTPUT)).toEqual(await encoder.run(tensors));
+      const servedFeatures = await served.run(tensors, FEATURES_OUTPUT);
+      const sharedFeatures = await encoder.run(tensors);
+      servedFeatures.forEach((f, i) => {
+        expect(f).toHaveLength(IMAGE_DIM);
+        expect(f.subarray(0, 1280)).toEqual(sharedFeatures[i]);
+        // After them each block's channel means, then its standard deviations: never negative, not all zero.
+        let offset = 1280;
+        for (const { channels } of STYLE_BLOCKS) {
+          const std = f.subarray(offset + channels, offset + 2 * channels);
+          expect(Math.min(...std)).toBeGreaterThanOrEqual(0);
+          expect(Math.max(...std)).toBeGreaterThan(0);
+          offset += 2 * channels;
+        }
+      });
       await expect(served.run(tensors, 'probs')).rejects.toThrow(/probs/);
     } finally {
       await served.release();

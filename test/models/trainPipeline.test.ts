@@ -17,7 +17,7 @@ import { readSplit } from '../../models/data/split';
 import { evaluateDataset } from '../../models/evaluate/evaluate';
 import { loadNodeClassifier } from '../../models/evaluate/nodeClassifier';
 import { onnx } from '../../models/export/onnxGraph';
-import { writeFeatureEncoder } from '../../models/features/featureEncoder';
+import { IMAGE_DIM, writeFeatureEncoder } from '../../models/features/featureEncoder';
 import { extractImageFeatures } from '../../models/features/imageFeatures';
 import { sharedPaths } from '../../models/paths';
 import { bagOutputs } from '../../models/train/bagModel';
@@ -163,7 +163,7 @@ describe('training pipeline on a tiny dataset', () => {
     const second = await extractImageFeatures(movies, options);
     expect([second.cached, second.problems.length]).toEqual([movies.length - 1, 1]);
     expect(second.byId.get(repaired)).toEqual(first.byId.get(repaired));
-    expect((await readFile(join(cacheDir, file))).length).toBe(whole.length + 32 + 1280 * 4);
+    expect((await readFile(join(cacheDir, file))).length).toBe(whole.length + 32 + IMAGE_DIM * 4);
   });
 
   it('keeps the batches already encoded when the encoder fails mid-run, and reports its error', async () => {
@@ -180,7 +180,7 @@ describe('training pipeline on a tiny dataset', () => {
     await expect(extractImageFeatures(movies, options)).rejects.toThrow(/dimension/i);
     const [file] = await readdir(cacheDir);
     const kept = Math.floor(encodable / 8) * 8;
-    expect((await readFile(join(cacheDir, file))).length).toBe(kept * (32 + 1280 * 4));
+    expect((await readFile(join(cacheDir, file))).length).toBe(kept * (32 + IMAGE_DIM * 4));
   });
 
   it('says which part is missing when no movie has a poster', async () => {
@@ -230,13 +230,13 @@ describe('training pipeline on a tiny dataset', () => {
         close(evidence.subarray(j * GENRES.length, (j + 1) * GENRES.length), shares.map((s) => s - mean));
       });
 
-      const image = Float32Array.from({ length: 1280 }, (_, k) => ((k * 7 + i * 13) % 29) / 5);
+      const image = Float32Array.from({ length: IMAGE_DIM }, (_, k) => ((k * 7 + i * 13) % 29) / 5);
       const [imageRef] = bagOutputs(imageHead.bag, [imageRow(image, imageHead)]);
-      const imageOut = await imageSession.run({ image_features: new ort.Tensor('float32', image, [1, 1280]) });
+      const imageOut = await imageSession.run({ image_features: new ort.Tensor('float32', image, [1, IMAGE_DIM]) });
       close(imageOut.probs.data as Float32Array, softmax(imageRef.genreLogProbs.map((v, c) => v + bias[c])));
       close(imageOut.tmdb_probs.data as Float32Array, Array.from(imageRef.tmdbLogits, sigmoid));
 
-      const fused = await fusionSession.run({ text_vector: got.text_vector, image_features: new ort.Tensor('float32', image, [1, 1280]) });
+      const fused = await fusionSession.run({ text_vector: got.text_vector, image_features: new ort.Tensor('float32', image, [1, IMAGE_DIM]) });
       const inputs = { textLogProbs: [ref.genreLogProbs], imageLogProbs: [imageRef.genreLogProbs], textTmdbLogits: [ref.tmdbLogits], imageTmdbLogits: [imageRef.tmdbLogits] };
       close(fused.probs.data as Float32Array, softmax(fusedGenreLogits(fusion, inputs)[0].map((v, c) => v + bias[c])));
       close(fused.tmdb_probs.data as Float32Array, Array.from(fusedTmdbLogits(fusion, inputs)[0], sigmoid));
@@ -265,6 +265,16 @@ describe('training pipeline on a tiny dataset', () => {
     } finally {
       await classifier.release();
     }
+  });
+
+  it('a poster head on the final 1280 features only reads them from the encoder output (--poster-features final)', async () => {
+    const finalOnly = await trainAll(args({ out: join(dir, 'final'), config: { ...TINY, image: { ...TINY.image, features: 'final' } } }));
+    expect(finalOnly.imageHead.bag.inputs).toBe(1280);
+    const session = await ort.InferenceSession.create(join(dir, 'final', 'image_head.onnx'));
+    const image = Float32Array.from({ length: IMAGE_DIM }, (_, k) => ((k * 5) % 23) / 4);
+    const [ref] = bagOutputs(finalOnly.imageHead.bag, [imageRow(image.subarray(0, 1280), finalOnly.imageHead)]);
+    const got = (await session.run({ image_features: new ort.Tensor('float32', image, [1, IMAGE_DIM]) })).tmdb_probs.data as Float32Array;
+    Array.from(ref.tmdbLogits, (v) => 1 / (1 + Math.exp(-v))).forEach((p, k) => expect(Math.abs(p - got[k])).toBeLessThan(1e-4));
   });
 
   it('retraining with the same seed gives byte-identical models', async () => {
