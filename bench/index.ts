@@ -3,8 +3,13 @@
  * (native, one thread), and the poster's encoder at its served input size against the 224 x 224 square
  * the first model read (onnxruntime-web's WASM, as in workerd, alternating runs). Prints the figures;
  * asserts nothing (timings belong here, not in tests).
+ *
+ * BENCH_BASELINE=DIR also starts the Worker of another checkout of this project (with its own `npm ci`),
+ * e.g. the commit before model v2, and times plot-only requests to both, alternating, so that the two
+ * models are compared under the same load.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,10 +81,41 @@ async function bundleSize(): Promise<{ total: string; gzip: string }> {
   }
 }
 
-async function benchWorker(data: Sample[]) {
+/** `wrangler dev` of a checkout (this one by default) with its models published into a fresh local state. */
+async function publishedWorker(root = PROJECT_ROOT) {
   const state = await mkdtemp(join(tmpdir(), 'genre-bench-state-'));
-  await exec(bin('tsx'), ['models/cli/publish.ts', '--persist-to', state], { cwd: PROJECT_ROOT });
-  const worker = await startWorker({ persistTo: state });
+  // Before model v2 the publish script was models/publish.ts.
+  const script = ['models/cli/publish.ts', 'models/publish.ts'].find((s) => existsSync(join(root, s)))!;
+  await exec(join(root, 'node_modules', '.bin', 'tsx'), [script, '--persist-to', state], { cwd: root });
+  const { startWorker: start } = (await import(join(root, 'test', 'support', 'worker.ts'))) as { startWorker: typeof startWorker };
+  return { worker: await start({ persistTo: state }), state };
+}
+
+/** Plot-only round trips to this Worker and a baseline checkout's, alternating: p50 of each. */
+async function benchBaseline(data: Sample[], root: string) {
+  const started: Awaited<ReturnType<typeof publishedWorker>>[] = [];
+  try {
+    const ours = await publishedWorker();
+    started.push(ours);
+    const theirs = await publishedWorker(root);
+    started.push(theirs);
+    const times = { ours: [] as number[], theirs: [] as number[] };
+    for (let i = -3; i < WARM_RUNS; i++) {
+      const [a] = await post(ours.worker.url, data[(i + 3) % data.length], 'plot');
+      const [b] = await post(theirs.worker.url, data[(i + 3) % data.length], 'plot');
+      if (i >= 0) [times.ours, times.theirs].forEach((t, k) => t.push(k ? b : a));
+    }
+    return { ours: summarize(times.ours), theirs: summarize(times.theirs) };
+  } finally {
+    for (const { worker, state } of started) {
+      await worker.stop();
+      await rm(state, { recursive: true, force: true });
+    }
+  }
+}
+
+async function benchWorker(data: Sample[]) {
+  const { worker, state } = await publishedWorker();
   try {
     const [cold] = await post(worker.url, data[0], 'both');
     const warm = {} as Record<Shape, ReturnType<typeof summarize>>;
@@ -160,6 +196,8 @@ const bundle = await bundleSize();
 const worker = await benchWorker(data);
 const native = await benchNative(data);
 const posterShape = await benchPosterShape(data, manifest.image);
+const baselineRoot = process.env.BENCH_BASELINE;
+const baseline = baselineRoot ? await benchBaseline(data, baselineRoot) : undefined;
 
 console.log('| figure | wrangler dev (onnxruntime-web WASM, workerd) | onnxruntime-node (native, 1 thread) |');
 console.log('|---|---|---|');
@@ -181,4 +219,10 @@ console.log(
   `| CPU per poster (resize + encoder, onnxruntime-web WASM) p50: ${height}x${width} served / 224x224 first model | ` +
     `${fmt(posterShape.served.p50)} / ${fmt(posterShape.square.p50)} = ${(posterShape.served.p50 / posterShape.square.p50).toFixed(2)}x | |`,
 );
+if (baseline) {
+  console.log(
+    `| warm plot p50, alternating with the baseline ${baselineRoot} | ${fmt(baseline.ours.p50)} against ${fmt(baseline.theirs.p50)} = ` +
+      `${(baseline.ours.p50 / baseline.theirs.p50).toFixed(2)}x | |`,
+  );
+}
 console.log(`\nwarm plot+poster p50: WASM / native = ${(worker.warm.both.p50 / native.warm.both.p50).toFixed(2)}x (the Worker figure includes HTTP and multipart parsing)`);
