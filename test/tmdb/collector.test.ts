@@ -248,7 +248,8 @@ describe('collectTmdb', () => {
     expect(afterFirst.length).toBe(interrupted.newRows);
     expect(afterFirst.map((r) => r.tmdb_id)).toContain('200');
     expect(afterFirst.map((r) => r.tmdb_id)).not.toContain('202');
-    expect((await readdir(join(dir, 'posters'))).some((f) => f.startsWith('.'))).toBe(false);
+    // No temporary file of write-file-atomic is left behind: every file is a finished poster.
+    expect((await readdir(join(dir, 'posters'))).every((f) => /^\d+\.jpg$/.test(f))).toBe(true);
 
     const before = fake.requests.length;
     const resumed = await collectTmdb(options(fake));
@@ -275,11 +276,13 @@ describe('collectTmdb', () => {
 
   it(`stops after ${MAX_POSTER_FAILURES_IN_A_ROW} poster downloads fail in a row, naming the image base, and keeps the rows before`, async () => {
     const movies = moviesOfYear(2010, MAX_POSTER_FAILURES_IN_A_ROW + 10, 1);
-    fake = await startFakeTmdb({ movies, pageSize: 5, credential: KEY });
+    fake = await startFakeTmdb({ movies, pageSize: 10, credential: KEY });
     // The first five posters are there; every later one is not (a host that stopped serving, say).
     for (const m of movies.slice(5)) fake.queue(`/t/p/w500${m.poster_path}`, { status: 404 });
     const error = (await collectTmdb(options(fake, { toYear: 2010, concurrency: 1 })).catch((e: Error) => e)) as Error;
     expect(error.message).toMatch(new RegExp(`^${MAX_POSTER_FAILURES_IN_A_ROW} posters in a row could not be downloaded \\(the last: GET .*/poster25\\.jpg: HTTP 404\\): check --image-base \\(${fake.imageBase}\\)`));
+    // poster25 is the middle of the third page: the rest of that page is never asked for.
+    expect(fake.count('/t/p/')).toBe(5 + MAX_POSTER_FAILURES_IN_A_ROW);
     expect((await manifestRows()).map((row) => row.tmdb_id)).toEqual(['1', '2', '3', '4', '5']);
   });
 

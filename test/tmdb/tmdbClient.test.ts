@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
 import { releaseRanges } from '../../models/data/tmdb/endpoints';
-import { authFromEnv, retryAfterMs, TmdbClient } from '../../models/data/tmdb/tmdbClient';
+import { authFromEnv, retryAfterMs, TmdbClient, type TmdbClientOptions } from '../../models/data/tmdb/tmdbClient';
+import { moviesOfYear, startFakeTmdb, type FakeTmdb } from './fakeTmdb';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln-_c2ln';
 
@@ -34,5 +36,52 @@ describe('releaseRanges', () => {
   it('cuts whole years into ranges, the last one shorter', () => {
     expect(releaseRanges(2006, 2008, 1).map((r) => `${r.gte}..${r.lte}`)).toEqual(['2006-01-01..2006-12-31', '2007-01-01..2007-12-31', '2008-01-01..2008-12-31']);
     expect(releaseRanges(2000, 2004, 2).map((r) => r.label)).toEqual(['2000-2001', '2002-2003', '2004']);
+  });
+});
+
+describe('TmdbClient pacing', () => {
+  const KEY = 'pacing-key';
+  let fake: FakeTmdb | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+
+  async function clientFor(options: Partial<TmdbClientOptions>): Promise<[TmdbClient, FakeTmdb]> {
+    fake = await startFakeTmdb({ movies: moviesOfYear(2010, 4, 1), credential: KEY });
+    return [new TmdbClient({ auth: { kind: 'api_key', secret: KEY }, apiBase: fake.apiBase, retryBaseMs: 5, ...options }), fake];
+  }
+  const arrivals = (f: FakeTmdb, prefix: string) => f.requests.filter((r) => r.path.startsWith(prefix)).map((r) => r.at);
+
+  it('spaces API requests evenly at maxRequestsPerSecond, and leaves image downloads alone', async () => {
+    const [client, f] = await clientFor({ maxRequestsPerSecond: 5 });
+    await Promise.all([
+      ...Array.from({ length: 4 }, () => client.getJson('/genre/movie/list')),
+      ...[1, 2, 3, 4].map((id) => client.getBytes(`${f.imageBase}/poster${id}.jpg`)),
+    ]);
+    const api = arrivals(f, '/3/');
+    for (let i = 1; i < api.length; i++) expect(api[i] - api[i - 1]).toBeGreaterThanOrEqual(150);
+    const images = arrivals(f, '/t/p/');
+    expect(images).toHaveLength(4);
+    expect(Math.max(...images) - Math.min(...images)).toBeLessThan(150);
+  });
+
+  it("holds every API request, not only the refused one, until a 429's Retry-After has passed", async () => {
+    const [client, f] = await clientFor({ maxRequestsPerSecond: 1_000 });
+    f.queue('/3/genre/movie/list', { status: 429, headers: { 'retry-after': '1' } });
+    const refused = client.getJson('/genre/movie/list');
+    while (f.requests.length === 0) await sleep(5);
+    await sleep(50);
+    await client.getJson('/discover/movie', { page: 1 });
+    await refused;
+    const [first429] = arrivals(f, '/3/genre');
+    expect(arrivals(f, '/3/discover')[0] - first429).toBeGreaterThanOrEqual(950);
+    expect(arrivals(f, '/3/genre')[1] - first429).toBeGreaterThanOrEqual(950);
+  });
+
+  it('fails at once on a status that retrying cannot fix', async () => {
+    const [client, f] = await clientFor({ retries: 3 });
+    await expect(client.getBytes(`${f.imageBase}/missing.jpg`)).rejects.toMatchObject({ name: 'TmdbHttpError', status: 404 });
+    expect(f.count('/t/p/')).toBe(1);
   });
 });

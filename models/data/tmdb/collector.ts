@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import pLimit from 'p-limit';
 import { ImageInputError } from '../../../src/shared/imageError';
 import { GENRES, labelFromGenres, type Genre } from '../../../src/shared/labels';
 import {
@@ -155,10 +156,23 @@ class Collector {
       }
     }
     const rows: (ManifestRow | undefined)[] = new Array(candidates.length);
+    const limit = pLimit(this.o.concurrency ?? 4);
+    let failure: { error: unknown } | undefined;
     try {
-      await forEachLimit(candidates, this.o.concurrency ?? 4, async (c, i) => {
-        rows[i] = await this.fetchMovie(c);
-      });
+      // After a failure no new download starts; those in flight finish, then the first error is thrown.
+      await Promise.all(
+        candidates.map((c, i) =>
+          limit(async () => {
+            if (failure) return;
+            try {
+              rows[i] = await this.fetchMovie(c);
+            } catch (error) {
+              failure ??= { error };
+            }
+          }),
+        ),
+      );
+      if (failure) throw failure.error;
     } finally {
       // Rows finished before an interruption are kept too; the manifest keeps /discover's order.
       candidates.forEach((c, i) => {
@@ -250,22 +264,4 @@ class Collector {
   private allCapped(): boolean {
     return this.o.perClassCap !== undefined && GENRES.every((g) => this.isCapped(g));
   }
-}
-
-/** Run `fn` over `items` with at most `limit` at once; after a failure no new item starts, then the first error is thrown. */
-async function forEachLimit<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const i = next++;
-      try {
-        await fn(items[i], i);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
 }

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import writeFileAtomic from 'write-file-atomic';
 import { GENRES, type Genre } from '../../../src/shared/labels';
-import { writeFileAtomic } from './atomicWrite';
 
 /** The shared dataset's columns, in its order. */
 export const MANIFEST_COLUMNS = [

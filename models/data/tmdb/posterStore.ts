@@ -2,10 +2,10 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { imageSize } from 'image-size';
 import * as jpeg from 'jpeg-js';
+import writeFileAtomic from 'write-file-atomic';
 import { decodeImage } from '../../../src/shared/imageDecode';
 import { resizeRgb } from '../../../src/shared/imageResize';
 import { initNodeImageDecoders } from '../../features/nodeImage';
-import { removeStaleTempFiles, writeFileAtomic } from './atomicWrite';
 
 /** Same JPEG quality as the shared dataset's posters. */
 const JPEG_QUALITY = 80;
@@ -20,7 +20,6 @@ export class PosterStore {
   static async open(outDir: string, height: number): Promise<PosterStore> {
     const dir = join(outDir, 'posters');
     await mkdir(dir, { recursive: true });
-    await removeStaleTempFiles(dir);
     // Resuming reuses the posters on disk, so a different height would leave the folder with two sizes.
     const earlier = (await readdir(dir)).find((name) => name.endsWith('.jpg'));
     if (earlier) {
@@ -36,7 +35,7 @@ export class PosterStore {
     return `posters/${tmdbId}.jpg`;
   }
 
-  /** A finished poster from an earlier run (files only ever appear complete, see writeFileAtomic). */
+  /** A finished poster from an earlier run (write-file-atomic renames complete files into place, so none is half written). */
   async has(tmdbId: number): Promise<boolean> {
     try {
       return (await stat(this.path(tmdbId))).size > 0;

@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import pRetry, { AbortError } from 'p-retry';
+import pThrottle from 'p-throttle';
 
 export const DEFAULT_API_BASE = 'https://api.themoviedb.org/3';
 export const DEFAULT_IMAGE_BASE = 'https://image.tmdb.org/t/p/w500';
@@ -46,7 +48,7 @@ export interface TmdbClientOptions {
   timeoutMs?: number;
   /** Extra attempts after the first for 429, 5xx, timeouts and network errors. */
   retries?: number;
-  /** First exponential backoff step for 5xx and network errors (doubles each attempt). */
+  /** First backoff wait (times 1 to 2 at random), doubling with each attempt. */
   retryBaseMs?: number;
   /** Upper bound of any single wait, including a server's Retry-After. */
   maxBackoffMs?: number;
@@ -68,7 +70,26 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** HTTP access to TMDB's API and image host with auth, timeouts, retries and rate limiting. */
+/** An attempt worth repeating: a retryable status, a timeout or a network error (status 0). */
+class RetryableFailure extends Error {
+  constructor(
+    readonly status: number,
+    reason: string,
+    readonly attempt: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(reason);
+  }
+}
+
+/** Requests to one host: a 429 there holds them all until its Retry-After has passed. */
+interface Lane {
+  pausedUntil: number;
+  /** Resolves at the next free slot of the host's rate limit, if it has one. */
+  slot?: () => Promise<void>;
+}
+
+/** HTTP access to TMDB's API and image host with auth, timeouts, retries (p-retry) and rate limiting (p-throttle). */
 export class TmdbClient {
   private readonly apiBase: string;
   private readonly auth: TmdbAuth;
@@ -76,12 +97,10 @@ export class TmdbClient {
   private readonly retries: number;
   private readonly retryBaseMs: number;
   private readonly maxBackoffMs: number;
-  private readonly intervalMs: number;
   private readonly signal: AbortSignal | undefined;
   private readonly onRetry: ((notice: RetryNotice) => void) | undefined;
-  private nextSlot = 0;
-  /** Set by a 429 so every API request waits, not only the one that was refused. */
-  private pausedUntil = 0;
+  private readonly api: Lane;
+  private readonly images: Lane = { pausedUntil: 0 };
 
   constructor(options: TmdbClientOptions) {
     this.apiBase = (options.apiBase ?? DEFAULT_API_BASE).replace(/\/+$/, '');
@@ -90,9 +109,11 @@ export class TmdbClient {
     this.retries = options.retries ?? 5;
     this.retryBaseMs = options.retryBaseMs ?? 1_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
-    this.intervalMs = 1000 / (options.maxRequestsPerSecond ?? 20);
     this.signal = options.signal;
     this.onRetry = options.onRetry;
+    // One request per interval, evenly spaced rather than a burst at the start of each second.
+    const throttle = pThrottle({ limit: 1, interval: 1000 / (options.maxRequestsPerSecond ?? 20), signal: options.signal });
+    this.api = { pausedUntil: 0, slot: throttle(async () => {}) };
   }
 
   /** Removes the credential from text bound for logs and errors. */
@@ -110,7 +131,7 @@ export class TmdbClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.auth.kind === 'api_key') url.searchParams.set('api_key', this.auth.secret);
     else headers.authorization = `Bearer ${this.auth.secret}`;
-    const bytes = await this.request(url.toString(), headers, true);
+    const bytes = await this.request(url.toString(), headers, this.api);
     try {
       return JSON.parse(new TextDecoder().decode(bytes));
     } catch {
@@ -120,57 +141,52 @@ export class TmdbClient {
 
   /** GET an image; the image host needs no credentials, so none are sent to it. */
   getBytes(url: string): Promise<Uint8Array> {
-    return this.request(url, {}, false);
+    return this.request(url, {}, this.images);
   }
 
-  private async request(url: string, headers: Record<string, string>, throttled: boolean): Promise<Uint8Array> {
+  private async request(url: string, headers: Record<string, string>, lane: Lane): Promise<Uint8Array> {
     const shown = this.redact(url);
-    for (let attempt = 1; ; attempt++) {
-      if (throttled) await this.waitForSlot();
-      let failure: string;
-      let delayMs: number;
-      let status = 0;
-      try {
-        const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), ...(this.signal ? [this.signal] : [])]);
-        const res = await fetch(url, { headers, signal, redirect: 'follow' });
-        if (res.ok) return new Uint8Array(await res.arrayBuffer());
-        status = res.status;
-        await res.body?.cancel();
-        failure = `HTTP ${res.status}`;
-        if (!RETRYABLE_STATUS.has(res.status)) throw new TmdbHttpError(res.status, `GET ${shown}: ${failure}`);
-        const serverWait = res.status === 429 ? retryAfterMs(res.headers.get('retry-after')) : undefined;
-        delayMs = Math.min(serverWait ?? this.backoffMs(attempt), this.maxBackoffMs);
-        if (res.status === 429 && throttled) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delayMs);
-      } catch (err) {
-        if (err instanceof TmdbHttpError) throw err;
-        if (this.signal?.aborted) throw this.signal.reason;
-        failure = this.redact(describeNetworkError(err));
-        delayMs = this.backoffMs(attempt);
-      }
-      if (attempt > this.retries) {
-        throw new TmdbHttpError(status, `GET ${shown}: ${failure} (gave up after ${attempt} attempts)`);
-      }
-      this.onRetry?.({ url: shown, reason: failure, attempt, delayMs });
-      await sleep(delayMs, undefined, { signal: this.signal });
+    try {
+      return await pRetry((attempt) => this.fetchOnce(url, shown, headers, lane, attempt), {
+        retries: this.retries,
+        minTimeout: this.retryBaseMs,
+        maxTimeout: this.maxBackoffMs,
+        // 1x to 2x each wait, so parallel downloads that failed together do not retry in lockstep.
+        randomize: true,
+        signal: this.signal,
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft, retryDelay }) => {
+          if (!(error instanceof RetryableFailure) || retriesLeft === 0) return;
+          // p-retry waits its backoff; a longer Retry-After is waited out by the lane before the next attempt.
+          const delayMs = Math.max(retryDelay, Math.min(error.retryAfterMs ?? 0, this.maxBackoffMs));
+          if (error.status === 429) lane.pausedUntil = Math.max(lane.pausedUntil, Date.now() + delayMs);
+          this.onRetry?.({ url: shown, reason: error.message, attempt: attemptNumber, delayMs });
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof RetryableFailure)) throw err;
+      throw new TmdbHttpError(err.status, `GET ${shown}: ${err.message} (gave up after ${err.attempt} attempts)`);
     }
   }
 
-  private backoffMs(attempt: number): number {
-    // Jitter so parallel downloads that failed together do not retry in lockstep.
-    const base = this.retryBaseMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
-    return Math.min(base, this.maxBackoffMs);
-  }
-
-  private async waitForSlot(): Promise<void> {
-    for (;;) {
-      const now = Date.now();
-      const slot = Math.max(now, this.nextSlot, this.pausedUntil);
-      if (slot <= now) {
-        this.nextSlot = now + this.intervalMs;
-        return;
-      }
-      await sleep(slot - now, undefined, { signal: this.signal });
+  private async fetchOnce(url: string, shown: string, headers: Record<string, string>, lane: Lane, attempt: number): Promise<Uint8Array> {
+    const paused = lane.pausedUntil - Date.now();
+    if (paused > 0) await sleep(paused, undefined, { signal: this.signal });
+    await lane.slot?.();
+    let res: Response;
+    try {
+      const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), ...(this.signal ? [this.signal] : [])]);
+      res = await fetch(url, { headers, signal, redirect: 'follow' });
+      if (res.ok) return new Uint8Array(await res.arrayBuffer());
+    } catch (err) {
+      if (this.signal?.aborted) throw this.signal.reason;
+      throw new RetryableFailure(0, this.redact(describeNetworkError(err)), attempt);
     }
+    await res.body?.cancel();
+    const failure = `HTTP ${res.status}`;
+    // AbortError: p-retry throws the wrapped error at once, without retrying.
+    if (!RETRYABLE_STATUS.has(res.status)) throw new AbortError(new TmdbHttpError(res.status, `GET ${shown}: ${failure}`));
+    const serverWait = res.status === 429 ? retryAfterMs(res.headers.get('retry-after')) : undefined;
+    throw new RetryableFailure(res.status, failure, attempt, serverWait);
   }
 }
 
