@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import type { ApplicationCommandType } from 'discord-api-types/v10';
+import { InteractionType } from 'discord-interactions';
 
 // What POST /interactions reads of Discord's interaction payload, validated once where it arrives: a
 // correctly signed body that is not this shape gets a 400, not a TypeError deep in the handler.
@@ -12,8 +14,14 @@ const attachment = z.object({
   height: z.number().nullish(),
 });
 
+/**
+ * A slash command's `data.type`. discord-interactions has no enum for command types, and discord-api-types'
+ * runtime enums would add ~90 KB to the Worker bundle: a number that its type checks.
+ */
+export const CHAT_INPUT: ApplicationCommandType.ChatInput = 1;
+
 const commandData = z.object({
-  /** 1 chat input (slash command), 2 user, 3 message. */
+  /** CHAT_INPUT (a slash command), or a user or message context-menu command. */
   type: z.number().int(),
   name: z.string(),
   options: z.array(z.object({ name: z.string(), type: z.number().int(), value: z.union([z.string(), z.number(), z.boolean()]).optional() })).optional(),
@@ -24,9 +32,12 @@ const identity = { id: z.string(), application_id: z.string(), token: z.string()
 
 export const interactionBody = z
   .discriminatedUnion('type', [
-    z.object({ ...identity, type: z.literal(2).describe('application command'), data: commandData }),
-    // PING (1), components (3), autocomplete (4), modals (5): their data is not read.
-    z.object({ ...identity, type: z.literal([1, 3, 4, 5]) }),
+    z.object({ ...identity, type: z.literal(InteractionType.APPLICATION_COMMAND).describe('application command'), data: commandData }),
+    // The others' data is not read.
+    z.object({
+      ...identity,
+      type: z.literal([InteractionType.PING, InteractionType.MESSAGE_COMPONENT, InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE, InteractionType.MODAL_SUBMIT]),
+    }),
   ])
   .openapi('Interaction', { description: "The fields of Discord's interaction payload that are read; others are ignored" });
 

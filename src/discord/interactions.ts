@@ -1,5 +1,5 @@
-import type { APIEmbed, APIInteractionResponse, RESTPatchAPIWebhookWithTokenMessageJSONBody, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10';
-import { verifyKey } from 'discord-interactions';
+import type { APIEmbed } from 'discord-api-types/v10';
+import { InteractionResponseFlags, InteractionResponseType, InteractionType, verifyKey } from 'discord-interactions';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError, errorBody } from '../apiError';
@@ -10,7 +10,7 @@ import { errorContent } from '../schemas';
 import { firstIssue } from '../validation';
 import { checkGenreRequest, genreCommand, genreRequestFromData, type PosterAttachment } from './genreCommand';
 import { FAILED_MESSAGE, genreEmbed, problemFromApiError, problemMessage, UNKNOWN_COMMAND_MESSAGE } from './genreReply';
-import { interactionBody, type Interaction } from './interactionBody';
+import { CHAT_INPUT, interactionBody, type Interaction } from './interactionBody';
 
 /** Signed requests older (or newer) than this are refused, so a captured request cannot be replayed later. */
 export const SIGNATURE_MAX_AGE_S = 5 * 60;
@@ -32,10 +32,23 @@ async function verified(body: string, signature: string | undefined, timestamp: 
   return verifyKey(body, signature, timestamp, publicKey);
 }
 
-const ephemeral = (content: string): APIInteractionResponse => ({ type: 4 /* ChannelMessageWithSource */, data: { content, flags: 64 /* Ephemeral */ } });
+// discord-interactions' enums: its runtime is in the bundle for verifyKey anyway (discord-api-types' would add ~90 KB).
+const interactionResponse = z
+  .object({
+    type: z.literal([InteractionResponseType.PONG, InteractionResponseType.CHANNEL_MESSAGE_WITH_SOURCE, InteractionResponseType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE]),
+    data: z.object({ content: z.string(), flags: z.literal(InteractionResponseFlags.EPHEMERAL) }).optional(),
+  })
+  .openapi('InteractionResponse', { description: 'PONG (1); for /genre a deferral (5), or an ephemeral message (4, flags 64) for input refused at once' });
+type InteractionResponse = z.infer<typeof interactionResponse>;
 
-type WebhookBody = RESTPatchAPIWebhookWithTokenMessageJSONBody | RESTPostAPIWebhookWithTokenJSONBody;
+const ephemeral = (content: string): InteractionResponse => ({
+  type: InteractionResponseType.CHANNEL_MESSAGE_WITH_SOURCE,
+  data: { content, flags: InteractionResponseFlags.EPHEMERAL },
+});
+
 type GenreAnswer = { embeds: APIEmbed[] } | { content: string };
+/** The fields of Discord's webhook message bodies that are sent. */
+type WebhookBody = Partial<{ embeds: APIEmbed[]; content: string; flags: InteractionResponseFlags }>;
 
 /** One call to the interaction's webhook; on a 429 wait as Discord asks (bounded) and try once more. Its final HTTP status. */
 async function callWebhook(env: Env, interaction: Interaction, method: 'PATCH' | 'DELETE' | 'POST', path: string, body?: WebhookBody): Promise<number> {
@@ -67,7 +80,7 @@ async function answerDeferred(env: Env, interaction: Interaction, answer: GenreA
   }
   // 404: the deferral is already gone (a moderator deleted it, say); the follow-up is still owed.
   const deleted = await callWebhook(env, interaction, 'DELETE', '/messages/@original');
-  if (succeeded(deleted) || deleted === 404) await callWebhook(env, interaction, 'POST', '', { ...answer, flags: 64 /* Ephemeral */ });
+  if (succeeded(deleted) || deleted === 404) await callWebhook(env, interaction, 'POST', '', { ...answer, flags: InteractionResponseFlags.EPHEMERAL });
 }
 
 async function completeGenre(env: Env, interaction: Interaction, input: { plot?: string; poster?: PosterAttachment }): Promise<void> {
@@ -102,16 +115,7 @@ interactionsRoute.openAPIRegistry.registerPath({
     body: { content: { 'application/json': { schema: interactionBody } } },
   },
   responses: {
-    200: {
-      content: {
-        'application/json': {
-          schema: z
-            .object({ type: z.number().int(), data: z.object({ content: z.string(), flags: z.number().int() }).optional() })
-            .openapi('InteractionResponse', { description: 'PONG (1); for /genre a deferral (5), or an ephemeral message (4) for input refused at once' }),
-        },
-      },
-      description: 'The interaction response',
-    },
+    200: { content: { 'application/json': { schema: interactionResponse } }, description: 'The interaction response' },
     400: errorContent('Signed, but not JSON (invalid_json) or not an interaction (invalid_request)'),
     401: errorContent('Signature missing, stale or invalid'),
     413: errorContent(`Body over ${INTERACTION_MAX_BYTES} bytes`),
@@ -143,12 +147,12 @@ interactionsRoute.post('/interactions', async (c) => {
   const parsed = interactionBody.safeParse(json);
   if (!parsed.success) throw new ApiError(400, 'invalid_request', `not an interaction: ${firstIssue(parsed.error)}`);
   const interaction = parsed.data;
-  if (interaction.type === 1 /* Ping */) return c.json({ type: 1 /* Pong */ } satisfies APIInteractionResponse);
-  if (interaction.type !== 2 /* ApplicationCommand */ || interaction.data.type !== 1 /* ChatInput */ || interaction.data.name !== genreCommand.name) {
+  if (interaction.type === InteractionType.PING) return c.json({ type: InteractionResponseType.PONG } satisfies InteractionResponse);
+  if (interaction.type !== InteractionType.APPLICATION_COMMAND || interaction.data.type !== CHAT_INPUT || interaction.data.name !== genreCommand.name) {
     return c.json(ephemeral(UNKNOWN_COMMAND_MESSAGE));
   }
   const checked = checkGenreRequest(genreRequestFromData(interaction.data));
   if (!checked.ok) return c.json(ephemeral(problemMessage(checked.problem)));
   c.executionCtx.waitUntil(completeGenre(c.env, interaction, checked));
-  return c.json({ type: 5 /* DeferredChannelMessageWithSource */ } satisfies APIInteractionResponse);
+  return c.json({ type: InteractionResponseType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE } satisfies InteractionResponse);
 });
