@@ -1,6 +1,6 @@
 /**
  * `npm run bench:decode`: peak memory of decoding and resizing one poster with the Worker's limits,
- * the figure behind `posterMaxPixels` and `posterJpegMemoryMB` in src/limits.ts. Each case runs in a
+ * the figure behind `posterMaxPixels` and `posterJpegMemoryMB` in src/shared/limits.ts. Each case runs in a
  * fresh Node process and reports the growth of its peak resident memory (VmHWM), an upper bound of what
  * the decode keeps live at once. Then, in this process, the time the PNG guard takes next to the whole
  * decode of the same PNGs (warm, median of 10). Prints figures, asserts nothing.
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import * as jpeg from 'jpeg-js';
-import { POSTER_DECODE_LIMITS } from '../src/limits';
+import { POSTER_DECODE_LIMITS } from '../src/shared/limits';
 import { decodeImage } from '../src/shared/imageDecode';
 import { guardPng } from '../src/shared/pngGuard';
 import { summarize, timed } from './stats';

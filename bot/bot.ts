@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Events, type CommandInteraction } from 'discord.js';
-import { FAILED_MESSAGE, UNKNOWN_COMMAND_MESSAGE } from '../src/discord/genreReply';
+import { FAILED_MESSAGE, UNKNOWN_COMMAND_MESSAGE } from '../src/shared/discord/genreReply';
 import { commands } from './commands';
 import type { CommandContext } from './commands/command';
 import type { BotConfig } from './config';

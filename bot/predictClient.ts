@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
-import { errorResponse, predictResponse } from '../src/schemas';
+import { errorResponse, predictResponse } from '../src/shared/apiSchemas';
 import type { Logger } from './log';
 
 export type Prediction = z.infer<typeof predictResponse>;

@@ -1,4 +1,6 @@
+import type { z } from '@hono/zod-openapi';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { errorResponse } from './shared/apiSchemas';
 
 /** An error the client can act on: rendered as `{ "error": { "code", "message" } }` with its status. */
 export class ApiError extends Error {
@@ -12,8 +14,9 @@ export class ApiError extends Error {
   }
 }
 
-export interface ErrorBody {
-  error: { code: string; message: string };
-}
+export type ErrorBody = z.infer<typeof errorResponse>;
 
 export const errorBody = (code: string, message: string): ErrorBody => ({ error: { code, message } });
+
+/** An OpenAPI response entry for an error status. */
+export const errorContent = (description: string) => ({ content: { 'application/json': { schema: errorResponse } }, description });

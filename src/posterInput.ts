@@ -1,5 +1,5 @@
 import { ApiError } from './apiError';
-import { DEFAULT_POSTER_URL_HOSTS, LIMITS } from './limits';
+import { DEFAULT_POSTER_URL_HOSTS, LIMITS } from './shared/limits';
 
 const tooLarge = () => new ApiError(413, 'poster_too_large', `poster is larger than ${LIMITS.posterMaxBytes} bytes`);
 

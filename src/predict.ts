@@ -1,10 +1,10 @@
 import webpWasm from '@jsquash/webp/codec/dec/webp_dec.wasm';
 import { ApiError } from './apiError';
-import { POSTER_DECODE_LIMITS } from './limits';
 import { withModels, type ModelEnv } from './modelStore';
 import { PlotInputError, type Classification, type RankedGenre } from './shared/classifier';
 import { decodeImage, setWebpDecoderModule, type RgbaImage } from './shared/imageDecode';
 import { ImageInputError } from './shared/imageError';
+import { POSTER_DECODE_LIMITS } from './shared/limits';
 import { hasWord } from './shared/plotText';
 
 export interface PredictInput {

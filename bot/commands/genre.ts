@@ -1,6 +1,6 @@
 import { ApiError } from '../../src/apiError';
-import { checkGenreRequest, genreCommand, type GenreProblem, type PosterAttachment } from '../../src/discord/genreCommand';
-import { genreEmbed, problemFromApiError, problemMessage } from '../../src/discord/genreReply';
+import { checkGenreRequest, genreCommand, type GenreProblem, type PosterAttachment } from '../../src/shared/discord/genreCommand';
+import { genreEmbed, problemFromApiError, problemMessage } from '../../src/shared/discord/genreReply';
 import { posterFromUrl } from '../../src/posterInput';
 import { sniffFormat } from '../../src/shared/imageDecode';
 import { PredictError, type Prediction, type PredictInput } from '../predictClient';

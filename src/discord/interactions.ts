@@ -2,14 +2,14 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import { InteractionResponseFlags, InteractionResponseType, InteractionType, verifyKey } from 'discord-interactions';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { ApiError, errorBody } from '../apiError';
+import { ApiError, errorBody, errorContent } from '../apiError';
 import type { AppEnv, Env } from '../env';
 import { posterFromUrl } from '../posterInput';
 import { predict } from '../predict';
-import { errorContent } from '../schemas';
+import { checkGenreRequest, genreCommand, type PosterAttachment } from '../shared/discord/genreCommand';
+import { FAILED_MESSAGE, genreEmbed, problemFromApiError, problemMessage, UNKNOWN_COMMAND_MESSAGE } from '../shared/discord/genreReply';
 import { firstIssue } from '../validation';
-import { checkGenreRequest, genreCommand, genreRequestFromData, type PosterAttachment } from './genreCommand';
-import { FAILED_MESSAGE, genreEmbed, problemFromApiError, problemMessage, UNKNOWN_COMMAND_MESSAGE } from './genreReply';
+import { genreRequestFromData } from './genreRequest';
 import { CHAT_INPUT, interactionBody, type Interaction } from './interactionBody';
 
 /** Signed requests older (or newer) than this are refused, so a captured request cannot be replayed later. */

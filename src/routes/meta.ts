@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
 import { modelStatus } from '../modelStore';
 import { wasmHeapBytes } from '../ortRuntime';
-import { genresResponse, healthResponse } from '../schemas';
+import { genresResponse, healthResponse } from '../shared/apiSchemas';
 import { GENRES } from '../shared/labels';
 
 export const metaRoutes = new OpenAPIHono<AppEnv>();

@@ -2,12 +2,12 @@ import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 // Compares in constant time, so the time taken says nothing about where the token differs.
 import { timingSafeEqual } from 'hono/utils/buffer';
-import { ApiError, errorBody } from '../apiError';
+import { ApiError, errorBody, errorContent } from '../apiError';
 import type { AppEnv } from '../env';
-import { LIMITS } from '../limits';
+import { LIMITS } from '../shared/limits';
 import { posterFromBase64, posterFromFile, posterFromUrl } from '../posterInput';
 import { predict } from '../predict';
-import { errorContent, predictFormBody, predictJsonBody, predictResponse } from '../schemas';
+import { predictFormBody, predictJsonBody, predictResponse } from '../shared/apiSchemas';
 import { validationHook } from '../validation';
 
 const route = createRoute({

@@ -1,11 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { errorBody } from '../apiError';
+import { errorBody, errorContent } from '../apiError';
 import type { AppEnv } from '../env';
-import { LIMITS } from '../limits';
 import { readManifest } from '../modelStore';
-import { errorContent } from '../schemas';
 import { evaluationReportSchema } from '../shared/evaluationReport';
 import { storedExampleSchema, storedExamplesSchema, type StoredExamples } from '../shared/examples';
+import { LIMITS } from '../shared/limits';
 import { plotLength } from '../shared/plotText';
 
 /**

@@ -1,4 +1,4 @@
-// What counts in a plot, for the API (src/schemas.ts, src/predict.ts), the Discord command and the web page.
+// What counts in a plot, for the API (src/shared/apiSchemas.ts, src/predict.ts), the Discord command and the web page.
 // The page gets plotLength as source (GET /plot-text.js, src/routes/site.ts): keep it self-contained.
 
 /** A plot's length in characters, as the limit counts it: code points (an emoji is one), a line break (CRLF or not) as one, surrounding white space not at all. */

@@ -1,8 +1,9 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
-import { checkGenreRequest, genreCommand, genreRequestFromData } from '../../src/discord/genreCommand';
-import { genreEmbed, probabilityBar, problemFromApiError, problemMessage } from '../../src/discord/genreReply';
-import { POSTER_DECODE_LIMITS } from '../../src/limits';
+import { genreRequestFromData } from '../../src/discord/genreRequest';
+import { checkGenreRequest, genreCommand } from '../../src/shared/discord/genreCommand';
+import { genreEmbed, probabilityBar, problemFromApiError, problemMessage } from '../../src/shared/discord/genreReply';
+import { POSTER_DECODE_LIMITS } from '../../src/shared/limits';
 import { decodeImage } from '../../src/shared/imageDecode';
 import { gradient, toJpeg } from '../support/imageFixtures';
 import { genreInteraction } from './support';

@@ -4,7 +4,7 @@ import { deflateSync } from 'node:zlib';
 import { decode as decodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../models/paths';
-import { POSTER_DECODE_LIMITS as WORKER_LIMITS } from '../../src/limits';
+import { POSTER_DECODE_LIMITS as WORKER_LIMITS } from '../../src/shared/limits';
 import { decodeImage, DEFAULT_DECODE_LIMITS } from '../../src/shared/imageDecode';
 import { resizeRgb } from '../../src/shared/imageResize';
 import { guardPng } from '../../src/shared/pngGuard';

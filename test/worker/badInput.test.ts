@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { LIMITS } from '../../src/limits';
+import { LIMITS } from '../../src/shared/limits';
 import { call, errorOf, fromB64, postForm, postJson, putModels, testEnv } from './helpers';
 
 beforeAll(() => putModels());

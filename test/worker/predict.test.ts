@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { LIMITS } from '../../src/limits';
+import { LIMITS } from '../../src/shared/limits';
 import { GENRES, TMDB_GENRES } from '../../src/shared/labels';
 import type { Prediction } from '../../src/predict';
 import { call, fromB64, postForm, postJson, putModels, testEnv } from './helpers';

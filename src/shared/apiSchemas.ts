@@ -1,7 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { LIMITS } from './limits';
-import { GENRES, TMDB_GENRES } from './shared/labels';
-import { plotLength } from './shared/plotText';
+import { GENRES, TMDB_GENRES } from './labels';
+import { plotLength } from './plotText';
+
+// The HTTP API's bodies as zod schemas: the Worker validates requests and documents its answers with them
+// (OpenAPI); the gateway bot and the tests check the answers against them.
 
 const plot = z
   .string()
@@ -74,9 +77,6 @@ export const predictResponse = z
 export const errorResponse = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
   .openapi('Error');
-
-/** An OpenAPI response entry for an error status. */
-export const errorContent = (description: string) => ({ content: { 'application/json': { schema: errorResponse } }, description });
 
 export const healthResponse = z
   .object({

@@ -1,8 +1,7 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { LIMITS, POSTER_DECODE_LIMITS } from '../limits';
-import { overPixelLimits } from '../shared/imageDecode';
-import { plotLength } from '../shared/plotText';
-import type { CommandData } from './interactionBody';
+import { overPixelLimits } from '../imageDecode';
+import { plotLength } from '../plotText';
 
 // Shared by the discord.js bot and the Worker's /interactions route. Plain JSON typed with
 // discord-api-types (type imports only): its runtime enums would add ~90 KB to the Worker bundle,
@@ -71,25 +70,6 @@ export type GenreProblem =
   /** The classifier refused the bot itself (URL, token): nothing the user can change. */
   | { kind: 'predict_misconfigured' }
   | { kind: 'predict_timeout'; seconds: number };
-
-/** The /genre options from a validated interaction payload (HTTP interactions mode). */
-export function genreRequestFromData(data: CommandData): GenreRequest {
-  const value = (name: string) => data.options?.find((o) => o.name === name)?.value;
-  const plot = value('plot');
-  const posterId = value('poster');
-  const attachment = typeof posterId === 'string' ? data.resolved?.attachments?.[posterId] : undefined;
-  return {
-    plot: typeof plot === 'string' ? plot : undefined,
-    poster: attachment && {
-      url: attachment.url,
-      filename: attachment.filename,
-      size: attachment.size,
-      contentType: attachment.content_type,
-      width: attachment.width,
-      height: attachment.height,
-    },
-  };
-}
 
 /**
  * Checks made before deferring, so that their answer can be an immediate ephemeral message.

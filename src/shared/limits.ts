@@ -1,4 +1,4 @@
-import type { DecodeLimits } from './shared/imageDecode';
+import type { DecodeLimits } from './imageDecode';
 
 /** Input limits of POST /predict, documented in docs/api.md and the OpenAPI description. */
 export const LIMITS = {

@@ -1,6 +1,6 @@
 import { escapeMarkdown } from '@discordjs/formatters';
 import type { APIEmbed } from 'discord-api-types/v10';
-import { classOfGenre } from '../shared/labels';
+import { classOfGenre } from '../labels';
 import { GENRE_LIMITS, POSTER_FORMAT_LIST, type GenreProblem } from './genreCommand';
 
 /** The part of a /predict answer (src/predict.ts `Prediction`) that the reply shows. */
