@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DISCORD_API_BASE } from '../src/shared/discord/endpoints';
 
 const snowflake = (name: string) => z.string({ error: `${name} is required` }).regex(/^\d{1,20}$/, `${name} must be a numeric Discord id`);
 const positiveMs = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -9,8 +10,8 @@ const discordSchema = z.object({
   // Same meaning as the Worker's DISCORD_API_BASE: REST base including the version; tests point it at a fake.
   DISCORD_API_BASE: z
     .string()
-    .regex(/^https?:\/\/.+\/v\d+\/?$/, 'DISCORD_API_BASE must be an http(s) URL ending in /v<version>, e.g. https://discord.com/api/v10')
-    .default('https://discord.com/api/v10'),
+    .regex(/^https?:\/\/.+\/v\d+\/?$/, `DISCORD_API_BASE must be an http(s) URL ending in /v<version>, e.g. ${DISCORD_API_BASE}`)
+    .default(DISCORD_API_BASE),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

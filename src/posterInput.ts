@@ -25,12 +25,12 @@ export function posterFromBase64(text: string): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-export function allowedHosts(setting: string | undefined): string[] {
+export function allowedHosts(setting: string | undefined): readonly string[] {
   const hosts = setting?.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
   return hosts?.length ? hosts : DEFAULT_POSTER_URL_HOSTS;
 }
 
-function checkUrl(raw: string, hosts: string[]): URL {
+function checkUrl(raw: string, hosts: readonly string[]): URL {
   let url: URL;
   try {
     url = new URL(raw);

@@ -6,6 +6,7 @@ import { ApiError, errorBody, errorContent } from '../apiError';
 import type { AppEnv, Env } from '../env';
 import { posterFromUrl } from '../posterInput';
 import { predict } from '../predict';
+import { DISCORD_API_BASE } from '../shared/discord/endpoints';
 import { checkGenreRequest, genreCommand, type PosterAttachment } from '../shared/discord/genreCommand';
 import { FAILED_MESSAGE, genreEmbed, problemFromApiError, problemMessage, UNKNOWN_COMMAND_MESSAGE } from '../shared/discord/genreReply';
 import { firstIssue } from '../validation';
@@ -14,7 +15,6 @@ import { CHAT_INPUT, interactionBody, type Interaction } from './interactionBody
 
 /** Signed requests older (or newer) than this are refused, so a captured request cannot be replayed later. */
 export const SIGNATURE_MAX_AGE_S = 5 * 60;
-const DEFAULT_DISCORD_API = 'https://discord.com/api/v10';
 /**
  * Discord's interaction payloads are a few KB. The body is read before its signature can be checked, so
  * without a cap anyone could make the isolate (128 MB, a third of it models) buffer a 100 MB body.
@@ -52,7 +52,7 @@ type WebhookBody = Partial<{ embeds: APIEmbed[]; content: string; flags: Interac
 
 /** One call to the interaction's webhook; on a 429 wait as Discord asks (bounded) and try once more. Its final HTTP status. */
 async function callWebhook(env: Env, interaction: Interaction, method: 'PATCH' | 'DELETE' | 'POST', path: string, body?: WebhookBody): Promise<number> {
-  const url = `${env.DISCORD_API_BASE ?? DEFAULT_DISCORD_API}/webhooks/${interaction.application_id}/${interaction.token}${path}`;
+  const url = `${env.DISCORD_API_BASE ?? DISCORD_API_BASE}/webhooks/${interaction.application_id}/${interaction.token}${path}`;
   const init: RequestInit = body ? { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : { method };
   let res = await fetch(url, init);
   if (res.status === 429) {

@@ -1,3 +1,4 @@
+import { DISCORD_CDN_HOSTS } from './discord/endpoints';
 import type { DecodeLimits } from './imageDecode';
 
 /** Input limits of POST /predict, documented in docs/api.md and the OpenAPI description. */
@@ -33,4 +34,5 @@ export const POSTER_DECODE_LIMITS: DecodeLimits = {
   maxJpegMemoryMB: LIMITS.posterJpegMemoryMB,
 };
 
-export const DEFAULT_POSTER_URL_HOSTS = ['image.tmdb.org', 'cdn.discordapp.com', 'media.discordapp.net'];
+/** Hosts a `posterUrl` may point at when POSTER_URL_HOSTS is unset: TMDB's images, and Discord's attachments (both Discord modes send those). */
+export const DEFAULT_POSTER_URL_HOSTS: readonly string[] = ['image.tmdb.org', ...DISCORD_CDN_HOSTS];

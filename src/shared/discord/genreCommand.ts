@@ -14,13 +14,6 @@ const formatNames = Object.values(POSTER_FORMATS);
 /** "JPEG, PNG, WebP or BMP" */
 export const POSTER_FORMAT_LIST = `${formatNames.slice(0, -1).join(', ')} or ${formatNames.at(-1)}`;
 
-export const GENRE_LIMITS = {
-  plotMaxChars: LIMITS.plotMaxChars,
-  posterMaxBytes: LIMITS.posterMaxBytes,
-  posterMaxPixels: LIMITS.posterMaxPixels,
-  posterMaxSide: LIMITS.posterMaxSide,
-} as const;
-
 export const genreCommand = {
   name: 'genre',
   description: 'Guess the genre of a movie from its plot, its poster, or both',
@@ -28,10 +21,10 @@ export const genreCommand = {
     {
       type: 3, // String
       name: 'plot',
-      description: `What happens in the movie (up to ${GENRE_LIMITS.plotMaxChars} characters)`,
+      description: `What happens in the movie (up to ${LIMITS.plotMaxChars} characters)`,
       required: false,
       min_length: 1,
-      max_length: GENRE_LIMITS.plotMaxChars,
+      max_length: LIMITS.plotMaxChars,
     },
     {
       type: 11, // Attachment; Discord cannot restrict it to images, so handlers check content_type
@@ -79,13 +72,13 @@ export function checkGenreRequest(request: GenreRequest): { ok: true; plot?: str
   const plot = request.plot?.trim() || undefined;
   const { poster } = request;
   if (plot === undefined && poster === undefined) return { ok: false, problem: { kind: 'missing_input' } };
-  if (plot !== undefined && plotLength(plot) > GENRE_LIMITS.plotMaxChars) return { ok: false, problem: { kind: 'plot_too_long', length: plotLength(plot) } };
+  if (plot !== undefined && plotLength(plot) > LIMITS.plotMaxChars) return { ok: false, problem: { kind: 'plot_too_long', length: plotLength(plot) } };
   if (poster) {
     const type = poster.contentType?.split(';')[0].trim().toLowerCase();
     if (type === undefined || !(type in POSTER_FORMATS)) {
       return { ok: false, problem: { kind: 'not_image', filename: poster.filename, contentType: poster.contentType } };
     }
-    if (poster.size > GENRE_LIMITS.posterMaxBytes) return { ok: false, problem: { kind: 'poster_too_large', size: poster.size } };
+    if (poster.size > LIMITS.posterMaxBytes) return { ok: false, problem: { kind: 'poster_too_large', size: poster.size } };
     const { width, height } = poster;
     if (width && height && overPixelLimits(width, height, POSTER_DECODE_LIMITS)) {
       return { ok: false, problem: { kind: 'poster_too_many_pixels', width, height } };

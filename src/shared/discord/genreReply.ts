@@ -1,7 +1,8 @@
 import { escapeMarkdown } from '@discordjs/formatters';
 import type { APIEmbed } from 'discord-api-types/v10';
 import { classOfGenre } from '../labels';
-import { GENRE_LIMITS, POSTER_FORMAT_LIST, type GenreProblem } from './genreCommand';
+import { LIMITS } from '../limits';
+import { POSTER_FORMAT_LIST, type GenreProblem } from './genreCommand';
 
 /** The part of a /predict answer (src/predict.ts `Prediction`) that the reply shows. */
 export interface GenreScores {
@@ -98,13 +99,13 @@ export function problemMessage(problem: GenreProblem): string {
     case 'missing_input':
       return `Give me a plot, a poster, or both. ${USAGE}`;
     case 'plot_too_long':
-      return `That plot has ${problem.length} characters; the limit is ${GENRE_LIMITS.plotMaxChars}. Shorten it and try again.`;
+      return `That plot has ${problem.length} characters; the limit is ${LIMITS.plotMaxChars}. Shorten it and try again.`;
     case 'not_image':
       return `\`${problem.filename}\` is not a poster I can read (${problem.contentType ?? 'unknown type'}). Attach a ${POSTER_FORMAT_LIST} image.`;
     case 'poster_too_large':
-      return `That poster is ${mib(problem.size)}; the limit is ${mib(GENRE_LIMITS.posterMaxBytes)}. Attach a smaller image.`;
+      return `That poster is ${mib(problem.size)}; the limit is ${mib(LIMITS.posterMaxBytes)}. Attach a smaller image.`;
     case 'poster_too_many_pixels':
-      return `That poster is ${problem.width}×${problem.height} pixels; the limit is ${GENRE_LIMITS.posterMaxPixels.toLocaleString('en-US')} pixels and ${GENRE_LIMITS.posterMaxSide} a side (web-size posters such as 780×1170 fit). Attach a smaller image.`;
+      return `That poster is ${problem.width}×${problem.height} pixels; the limit is ${LIMITS.posterMaxPixels.toLocaleString('en-US')} pixels and ${LIMITS.posterMaxSide} a side (web-size posters such as 780×1170 fit). Attach a smaller image.`;
     case 'poster_download':
       return `I could not download the poster (${problem.detail}). Try attaching it again.`;
     case 'predict_rejected':
