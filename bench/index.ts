@@ -9,8 +9,7 @@
  * models are compared under the same load.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,14 +17,14 @@ import * as web from 'onnxruntime-web/wasm';
 import { decodeImage } from '../src/shared/imageDecode';
 import { imageTensorShape, imageToTensor, MOBILENET_IMAGE_PARAMS, type ImageParams } from '../src/shared/imageTensor';
 import { SESSION_OPTIONS } from '../src/shared/sessionOptions';
-import { loadDataset } from '../models/data/dataset';
-import { readSplit } from '../models/data/split';
 import { readManifest } from '../models/export/artifacts';
 import { loadNodeClassifier } from '../models/evaluate/nodeClassifier';
 import { featureEncoderBytes } from '../models/features/featureEncoder';
 import { initNodeImageDecoders } from '../models/features/nodeImage';
-import { ARTIFACTS_DIR, PROJECT_ROOT, sharedPaths } from '../models/paths';
-import { startWorker } from '../test/support/worker';
+import { ARTIFACTS_DIR, PROJECT_ROOT } from '../models/paths';
+import type { StartedWorker } from '../test/support/worker';
+import { publishedWorker } from './publishedWorker';
+import { testSamples, type Sample } from './samples';
 import { summarize, timed } from './stats';
 
 const exec = promisify(execFile);
@@ -33,18 +32,6 @@ const bin = (name: string) => join(PROJECT_ROOT, 'node_modules', '.bin', name);
 const WARM_RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-
-interface Sample {
-  plot: string;
-  poster: Uint8Array<ArrayBuffer>;
-}
-
-async function samples(n: number): Promise<Sample[]> {
-  const split = await readSplit(join(ARTIFACTS_DIR, 'split.json'));
-  const ids = new Set(split.test.slice(0, n));
-  const movies = (await loadDataset(sharedPaths().dataset)).filter((m) => ids.has(m.tmdbId));
-  return Promise.all(movies.map(async (m) => ({ plot: m.overview, poster: new Uint8Array(await readFile(m.posterPath)) as Uint8Array<ArrayBuffer> })));
-}
 
 type Shape = 'plot' | 'poster' | 'both';
 const SHAPES: Shape[] = ['plot', 'poster', 'both'];
@@ -81,19 +68,9 @@ async function bundleSize(): Promise<{ total: string; gzip: string }> {
   }
 }
 
-/** `wrangler dev` of a checkout (this one by default) with its models published into a fresh local state. */
-async function publishedWorker(root = PROJECT_ROOT) {
-  const state = await mkdtemp(join(tmpdir(), 'genre-bench-state-'));
-  // Before model v2 the publish script was models/publish.ts.
-  const script = ['models/cli/publish.ts', 'models/publish.ts'].find((s) => existsSync(join(root, s)))!;
-  await exec(join(root, 'node_modules', '.bin', 'tsx'), [script, '--persist-to', state], { cwd: root });
-  const { startWorker: start } = (await import(join(root, 'test', 'support', 'worker.ts'))) as { startWorker: typeof startWorker };
-  return { worker: await start({ persistTo: state }), state };
-}
-
 /** Plot-only round trips to this Worker and a baseline checkout's, alternating: p50 of each. */
 async function benchBaseline(data: Sample[], root: string) {
-  const started: Awaited<ReturnType<typeof publishedWorker>>[] = [];
+  const started: StartedWorker[] = [];
   try {
     const ours = await publishedWorker();
     started.push(ours);
@@ -101,21 +78,18 @@ async function benchBaseline(data: Sample[], root: string) {
     started.push(theirs);
     const times = { ours: [] as number[], theirs: [] as number[] };
     for (let i = -3; i < WARM_RUNS; i++) {
-      const [a] = await post(ours.worker.url, data[(i + 3) % data.length], 'plot');
-      const [b] = await post(theirs.worker.url, data[(i + 3) % data.length], 'plot');
+      const [a] = await post(ours.url, data[(i + 3) % data.length], 'plot');
+      const [b] = await post(theirs.url, data[(i + 3) % data.length], 'plot');
       if (i >= 0) [times.ours, times.theirs].forEach((t, k) => t.push(k ? b : a));
     }
     return { ours: summarize(times.ours), theirs: summarize(times.theirs) };
   } finally {
-    for (const { worker, state } of started) {
-      await worker.stop();
-      await rm(state, { recursive: true, force: true });
-    }
+    for (const worker of started) await worker.stop();
   }
 }
 
 async function benchWorker(data: Sample[]) {
-  const { worker, state } = await publishedWorker();
+  const worker = await publishedWorker();
   try {
     const [cold] = await post(worker.url, data[0], 'both');
     const warm = {} as Record<Shape, ReturnType<typeof summarize>>;
@@ -142,7 +116,6 @@ async function benchWorker(data: Sample[]) {
     return { cold, loadMs: health.models.loadMs, warm, inside, throughput, wasmHeapBytes: health.wasmHeapBytes };
   } finally {
     await worker.stop();
-    await rm(state, { recursive: true, force: true });
   }
 }
 
@@ -189,7 +162,7 @@ async function benchPosterShape(data: Sample[], served: ImageParams) {
   return { served: summarize(times.served), square: summarize(times.square) };
 }
 
-const data = await samples(10);
+const data = await testSamples(10);
 console.log(`bench: ${data.length} test-split movies, ${WARM_RUNS} warm runs per shape (BENCH_RUNS to change)\n`);
 const manifest = await readManifest(ARTIFACTS_DIR);
 const bundle = await bundleSize();

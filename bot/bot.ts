@@ -38,7 +38,6 @@ export async function startBot(config: BotConfig, log: Logger, options: BotOptio
   const context: CommandContext = {
     predict: createPredictClient(config.predict, log),
     predictTimeoutMs: config.predict.timeoutMs,
-    posterUrlHosts: config.posterUrlHosts,
     log,
   };
   // Each interaction in progress, with the controller that stop() aborts once the grace period is over.

@@ -20,8 +20,6 @@ const botSchema = discordSchema.extend({
   PREDICT_TOKEN: z.string().min(1).optional(),
   PREDICT_TIMEOUT_MS: positiveMs(20_000),
   PREDICT_RETRY_DELAY_MS: positiveMs(1_000),
-  // Hosts the bot downloads attachments from (Discord's CDN); comma-separated.
-  POSTER_URL_HOSTS: z.string().min(1).default('cdn.discordapp.com,media.discordapp.net'),
 });
 
 const registerSchema = discordSchema.extend({
@@ -58,7 +56,6 @@ function discordParts(e: z.infer<typeof discordSchema>) {
 const toBotConfig = (e: z.infer<typeof botSchema>) => ({
   ...discordParts(e),
   predict: { url: e.PREDICT_URL, token: e.PREDICT_TOKEN, timeoutMs: e.PREDICT_TIMEOUT_MS, retryDelayMs: e.PREDICT_RETRY_DELAY_MS },
-  posterUrlHosts: e.POSTER_URL_HOSTS,
 });
 
 const toRegisterConfig = (e: z.infer<typeof registerSchema>) => ({ ...discordParts(e), guildId: e.DISCORD_GUILD_ID });

@@ -1,14 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
-import { errorResponse, predictResponse } from '../src/shared/apiSchemas';
+import { errorResponse, predictResponse, type predictJsonBody, type Prediction } from '../src/shared/apiSchemas';
 import type { Logger } from './log';
 
-export type Prediction = z.infer<typeof predictResponse>;
-
-export interface PredictInput {
-  plot?: string;
-  poster?: { bytes: Uint8Array; filename: string; contentType: string };
-}
+/** A plot and the URL of a poster the Worker downloads (a Discord attachment): a JSON body of POST /predict. */
+export type PredictInput = Pick<z.input<typeof predictJsonBody>, 'plot' | 'posterUrl'>;
 
 export interface PredictClientOptions {
   /** Full URL of the Worker's POST /predict. */
@@ -43,19 +39,11 @@ const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 const INPUT_STATUS = new Set([400, 413, 422]);
 const MAX_RETRY_AFTER_MS = 5_000;
 
-function body(input: PredictInput): FormData {
-  const form = new FormData();
-  if (input.plot !== undefined) form.set('plot', input.plot);
-  // Poster bytes are always ArrayBuffer-backed here (downloaded), never a SharedArrayBuffer view.
-  if (input.poster) form.set('poster', new File([input.poster.bytes as Uint8Array<ArrayBuffer>], input.poster.filename, { type: input.poster.contentType }));
-  return form;
-}
-
 /** Aborting `signal` stops the request and any retry at once; the call then rejects with the signal's reason. */
 export type PredictFn = (input: PredictInput, signal?: AbortSignal) => Promise<Prediction>;
 
 export function createPredictClient(options: PredictClientOptions, log: Logger): PredictFn {
-  const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) };
 
   /** One attempt: the prediction, or the delay after which a retry makes sense, or a final error. */
   async function attempt(input: PredictInput, stop: AbortSignal | undefined): Promise<Prediction | { retryAfterMs: number; error: PredictError }> {
@@ -63,7 +51,7 @@ export function createPredictClient(options: PredictClientOptions, log: Logger):
     const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
     let res: Response;
     try {
-      res = await fetch(options.url, { method: 'POST', headers, body: body(input), signal });
+      res = await fetch(options.url, { method: 'POST', headers, body: JSON.stringify(input), signal });
     } catch (err) {
       stop?.throwIfAborted();
       if ((err as Error).name === 'TimeoutError') throw new PredictError('timeout', `no answer within ${options.timeoutMs} ms`);

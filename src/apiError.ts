@@ -1,6 +1,5 @@
-import type { z } from '@hono/zod-openapi';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { errorResponse } from './shared/apiSchemas';
+import { errorResponse, type ErrorBody } from './shared/apiSchemas';
 
 /** An error the client can act on: rendered as `{ "error": { "code", "message" } }` with its status. */
 export class ApiError extends Error {
@@ -13,8 +12,6 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
-
-export type ErrorBody = z.infer<typeof errorResponse>;
 
 export const errorBody = (code: string, message: string): ErrorBody => ({ error: { code, message } });
 

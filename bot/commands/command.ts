@@ -7,8 +7,6 @@ export interface CommandContext {
   predict: PredictFn;
   /** The predict client's per-attempt timeout, quoted when it expires. */
   predictTimeoutMs: number;
-  /** Comma-separated hosts attachments may be downloaded from. */
-  posterUrlHosts: string;
   log: Logger;
 }
 

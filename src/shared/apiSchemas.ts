@@ -74,9 +74,13 @@ export const predictResponse = z
   })
   .openapi('Prediction');
 
+export type Prediction = z.infer<typeof predictResponse>;
+
 export const errorResponse = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
   .openapi('Error');
+
+export type ErrorBody = z.infer<typeof errorResponse>;
 
 export const healthResponse = z
   .object({

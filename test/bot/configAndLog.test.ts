@@ -12,7 +12,6 @@ describe('bot config', () => {
       rest: { api: 'https://discord.com/api', version: '10' },
       logLevel: 'info',
       predict: { url: BASE.PREDICT_URL, token: undefined, timeoutMs: 20_000, retryDelayMs: 1_000 },
-      posterUrlHosts: 'cdn.discordapp.com,media.discordapp.net',
     });
     expect(loadRegisterConfig({ ...BASE, DISCORD_GUILD_ID: '42' }).guildId).toBe('42');
   });

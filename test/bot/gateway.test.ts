@@ -10,8 +10,8 @@ import { startWorker, type StartedWorker } from '../support/worker';
 import { startFakeDiscord, type FakeDiscord, type RecordedCall } from './fakeDiscord';
 import { expectEmbedFor, genreInteraction, listen, PLOTS, POSTERS, predictDirect, startPosterServer, type LocalServer, type PosterOption } from './support';
 
-// End to end: the real discord.js Client against the fake Discord, real poster downloads from a
-// local server, and the real Worker (wrangler dev, published models) answering /predict.
+// End to end: the real discord.js Client against the fake Discord, and the real Worker (wrangler dev,
+// published models) answering /predict and downloading the posters from a local stand-in for Discord's CDN.
 
 const TOKEN = 'fake-bot-token.that-must-never-be-logged';
 
@@ -21,7 +21,7 @@ let posters: LocalServer;
 
 beforeAll(async () => {
   [worker, discord, posters] = await startTogether<[StartedWorker, FakeDiscord, LocalServer]>([
-    startWorker({ persistTo: inject('wranglerState') }),
+    startWorker({ persistTo: inject('wranglerState'), vars: { POSTER_URL_HOSTS: '127.0.0.1' } }),
     startFakeDiscord(),
     startPosterServer(),
   ]);
@@ -42,7 +42,6 @@ async function startTestBot(predictUrl: string, env: Record<string, string> = {}
     DISCORD_APPLICATION_ID: discord.applicationId,
     DISCORD_API_BASE: discord.apiBase,
     PREDICT_URL: predictUrl,
-    POSTER_URL_HOSTS: '127.0.0.1',
     PREDICT_RETRY_DELAY_MS: '50',
     ...env,
   });
@@ -171,15 +170,15 @@ describe('/genre through the gateway with the real Worker', () => {
     });
   });
 
-  it('checks the downloaded bytes too: an attachment labelled PNG that is text is refused after the defer, privately', async () => {
+  it('passes on the Worker refusing an attachment labelled PNG that is text, after the defer and privately, as the serverless command does', async () => {
     await withBot(`${worker.url}/predict`, {}, async () => {
       const { callback, followUp } = await invoke({ poster: poster('fake.png') });
       expect(callback.body).toMatchObject({ type: 5 });
-      expect(contentOf(await followUp())).toContain('`fake.png` is not a poster I can read');
+      expect(contentOf(await followUp())).toMatch(/^The classifier refused this input: poster is not a supported image/);
     });
   });
 
-  it('does not show the user the hosts it downloads from when an attachment is elsewhere, and logs them', async () => {
+  it('does not show the user the hosts posters may come from when an attachment is elsewhere, and logs them', async () => {
     await withBot(`${worker.url}/predict`, {}, async ({ logs }) => {
       const elsewhere = poster('poster.jpg', { url: `${posters.url.replace('127.0.0.1', 'localhost')}/attachments/poster.jpg` });
       const { followUp } = await invoke({ poster: elsewhere });
@@ -346,7 +345,7 @@ describe('/genre through the gateway with the real Worker', () => {
     }
   });
 
-  it('stops waiting for a poster download at shutdown instead of letting it run to its 5 s timeout', async () => {
+  it('stops waiting at shutdown while the Worker is still downloading the poster, instead of letting it run to its 5 s timeout', async () => {
     const slow = await silentServer();
     const { bot } = await startTestBot(`${worker.url}/predict`, {}, { shutdownGraceMs: 300 });
     try {

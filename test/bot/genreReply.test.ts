@@ -2,13 +2,13 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
 import { genreRequestFromData } from '../../src/discord/genreRequest';
 import { checkGenreRequest, genreCommand } from '../../src/shared/discord/genreCommand';
-import { genreEmbed, probabilityBar, problemFromApiError, problemMessage } from '../../src/shared/discord/genreReply';
+import { genreEmbed, probabilityBar, problemFromApiError, problemMessage, type GenreScores } from '../../src/shared/discord/genreReply';
 import { POSTER_DECODE_LIMITS } from '../../src/shared/limits';
 import { decodeImage } from '../../src/shared/imageDecode';
 import { gradient, toJpeg } from '../support/imageFixtures';
 import { genreInteraction } from './support';
 
-const scores = {
+const scores: GenreScores = {
   genres: [
     { genre: 'Horror', probability: 0.625 },
     { genre: 'Drama', probability: 0.2 },
@@ -21,14 +21,14 @@ const scores = {
     { genre: 'Drama', probability: 0.3 },
   ],
   evidence: { plot: [{ text: 'haunted\nhouse', weight: 1.9 }, { text: 'ghost', weight: 1.2 }] },
-  modalities: ['plot', 'poster'] as const,
+  modalities: ['plot', 'poster'],
   modelVersion: '2026-11-24.1',
 };
-const others = {
+const others: GenreScores = {
   ...scores,
   genres: [{ genre: 'Others', probability: 0.5 }, ...scores.genres.slice(1)],
   // Most probable first, the six named genres among them: Others names the first three of the other thirteen.
-  tmdbGenres: ['Drama', 'Thriller', 'Action', 'Crime', 'Comedy', 'Romance', 'War'].map((genre, i) => ({ genre, probability: 0.7 - i * 0.1 })),
+  tmdbGenres: (['Drama', 'Thriller', 'Action', 'Crime', 'Comedy', 'Romance', 'War'] as const).map((genre, i) => ({ genre, probability: 0.7 - i * 0.1 })),
 };
 
 /** The embed's length as Discord counts it against its 6,000-character limit. */

@@ -41,15 +41,15 @@ async function scripted(responses: ({ status: number; body?: unknown; headers?: 
 const failure = (p: Promise<unknown>) => p.then(() => expect.unreachable(), (e: unknown) => e as PredictError);
 
 describe('predict client', () => {
-  it('posts plot and poster as multipart with the bearer token and returns the validated prediction', async () => {
+  it('posts the plot and the poster URL as JSON with the bearer token and returns the validated prediction', async () => {
     const { predict, seen } = await scripted([{ status: 200, body: PREDICTION }]);
-    const result = await predict({ plot: 'A heist.', poster: { bytes: new Uint8Array([0xff, 0xd8, 0xff, 1]), filename: 'p.jpg', contentType: 'image/jpeg' } });
+    const posterUrl = 'https://cdn.discordapp.com/attachments/1/2/p.jpg?ex=1&is=2&hm=3';
+    const result = await predict({ plot: 'A heist.', posterUrl });
     expect(result).toEqual(PREDICTION);
     expect(seen).toHaveLength(1);
     expect(seen[0].req.headers.authorization).toBe('Bearer tok-123456');
-    expect(seen[0].req.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
-    expect(seen[0].body).toContain('name="plot"\r\n\r\nA heist.');
-    expect(seen[0].body).toMatch(/name="poster"; filename="p.jpg"\r\nContent-Type: image\/jpeg/);
+    expect(seen[0].req.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(seen[0].body)).toEqual({ plot: 'A heist.', posterUrl });
   });
 
   it('does not retry a 4xx and keeps its code and message', async () => {

@@ -1,19 +1,12 @@
 import { escapeMarkdown } from '@discordjs/formatters';
 import type { APIEmbed } from 'discord-api-types/v10';
+import type { Prediction } from '../apiSchemas';
 import { classOfGenre } from '../labels';
 import { LIMITS } from '../limits';
 import { POSTER_FORMAT_LIST, type GenreProblem } from './genreCommand';
 
-/** The part of a /predict answer (src/predict.ts `Prediction`) that the reply shows. */
-export interface GenreScores {
-  genres: readonly { genre: string; probability: number }[];
-  /** Most probable first. */
-  tmdbGenres: readonly { genre: string; probability: number }[];
-  /** With a plot: its words or phrases, as written, that raised the top genre most, most weight first. */
-  evidence?: { plot: readonly { text: string; weight: number }[] };
-  modalities: readonly ('plot' | 'poster')[];
-  modelVersion: string;
-}
+/** The part of a /predict answer that the reply shows. */
+export type GenreScores = Pick<Prediction, 'genres' | 'tmdbGenres' | 'evidence' | 'modalities' | 'modelVersion'>;
 
 const BAR_CELLS = 12;
 const COLOURS: Record<string, number> = {
