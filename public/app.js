@@ -9,8 +9,9 @@ import { PLOT_MAX_CHARS, plotLength } from '/plot-text.js';
  *   modalities: string[], modelVersion: string, plotWords?: { read: number, total: number },
  *   timings: { loadMs: number, decodeMs: number, modelMs: number, totalMs: number } }} Prediction */
 /** @typedef {{ id: number, title: string, year: number | null, genre: string, plot: string, posterUrl: string }} Example */
-/** @typedef {{ count?: number, accuracy?: number, balancedAccuracy?: number, macroF1?: number, confusion?: number[][],
- *   perClass?: Record<string, { precision: number, recall: number, f1: number, support: number }>,
+/** One head's figures in the evaluation report (src/shared/evaluationReport.ts), as GET /model gives it in `report`.
+ * @typedef {{ count: number, accuracy: number, balancedAccuracy: number, macroF1: number, confusion: number[][],
+ *   perClass: Record<string, { precision: number, recall: number, f1: number, support: number }>,
  *   bySource?: Record<string, { count: number, accuracy: number }> }} HeadMetrics */
 
 const HEAD_NAMES = { fusion: 'Plot + poster', text: 'Plot only', image: 'Poster only' };
@@ -24,7 +25,7 @@ const short = (/** @type {string} */ genre) => genre.slice(0, 3);
 
 /** Percent text used everywhere a probability is shown (the browser test formats the API's JSON the same way). */
 export const percent = (p) => `${(p * 100).toFixed(1)}%`;
-const fixed3 = (x) => (typeof x === 'number' ? x.toFixed(3) : '–');
+const fixed3 = (/** @type {number} */ x) => x.toFixed(3);
 const number = new Intl.NumberFormat('en');
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -39,6 +40,14 @@ const el = (tag, props = {}, ...children) => {
   node.append(...children.filter((c) => c !== undefined && c !== null));
   return node;
 };
+
+/** Fills each `[data-fill="name"]` with its value. @param {Record<string, string>} values */
+function fill(values) {
+  for (const node of document.querySelectorAll('[data-fill]')) node.textContent = values[node.dataset.fill] ?? node.textContent;
+}
+
+/** "Action, Animation and Others" @param {string[]} names */
+const listOf = (names) => `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 const form = /** @type {HTMLFormElement} */ ($('classify-form'));
 const plotInput = /** @type {HTMLTextAreaElement} */ ($('plot'));
@@ -571,24 +580,6 @@ async function loadExamples() {
 
 // ---------------------------------------------------------------- how it works
 
-/**
- * The per-model figures, whatever exact shape the pipeline wrote: `report` (the full evaluation,
- * with confusion matrices) when published, else the summary in the manifest's `evaluation`.
- * @returns {[string, HeadMetrics][]}
- */
-export function headsOf(info) {
-  const sources = [info?.report, info?.evaluation, info?.evaluation?.test].filter((s) => s && typeof s === 'object');
-  /** @type {[string, HeadMetrics][]} */
-  const heads = [];
-  for (const key of Object.keys(HEAD_NAMES)) {
-    const found = sources.map((s) => s[key]).filter((m) => m && typeof m === 'object');
-    if (!found.length) continue;
-    // Later sources fill in what earlier ones lack.
-    heads.push([key, Object.assign({}, ...[...found].reverse())]);
-  }
-  return heads;
-}
-
 /** @param {HeadMetrics} m @param {string[]} labels the genres, in the matrix's order */
 function renderConfusion(m, labels) {
   const table = /** @type {HTMLTableElement} */ ($('confusion'));
@@ -629,28 +620,34 @@ function renderConfusion(m, labels) {
   table.replaceChildren(caption, head, body);
 }
 
+/** @param {HeadMetrics} m @param {string} key @param {string[]} labels */
+function showConfusion(m, key, labels) {
+  renderConfusion(m, labels);
+  $('confusion-heading').textContent = `Confusion matrix: ${HEAD_NAMES[key].toLowerCase()}`;
+}
+
+/** GET /model: the sizes the models read, and the test-split figures of its evaluation report. */
 function renderEvaluation(info) {
-  const heads = headsOf(info);
   const status = $('model-status');
   const version = info.version;
-  $('footer-model').replaceChildren('Models ', el('code', { text: version }), info.createdAt ? `, trained ${info.createdAt.slice(0, 10)}.` : '.');
-  const fills = { imageSize: `${info.image.width}×${info.image.height}`, maxWords: number.format(info.maxWords), beta: String(info.decisionRule.beta) };
-  for (const node of document.querySelectorAll('[data-fill]')) node.textContent = fills[node.dataset.fill] ?? node.textContent;
-  if (!heads.length) {
-    status.textContent = `Model ${version}: no evaluation figures were published with it.`;
+  $('footer-model').replaceChildren('Models ', el('code', { text: version }), `, trained ${info.createdAt.slice(0, 10)}.`);
+  fill({ genres: listOf(info.labels), imageSize: `${info.image.width}×${info.image.height}`, maxWords: number.format(info.maxWords), beta: String(info.decisionRule.beta) });
+  const report = info.report;
+  if (!report) {
+    status.textContent = `Model ${version}: no evaluation report was published with it.`;
     return;
   }
   status.textContent = '';
-  const movies = info.report?.movies ?? info.evaluation?.movies;
-  $('evaluation-lead').textContent = `Model ${version}, evaluated on the held-out test split${movies ? ` (${number.format(movies)} movies)` : ''} with the exported ONNX models, the same preprocessing as this Worker.`;
-  const tbody = /** @type {HTMLTableElement} */ ($('metrics-table')).tBodies[0];
-  tbody.replaceChildren(
+  $('evaluation-lead').textContent = `Model ${version}, evaluated on the held-out test split (${number.format(report.movies)} movies) with the exported ONNX models, the same preprocessing as this Worker.`;
+  /** @type {[string, HeadMetrics][]} */
+  const heads = Object.keys(HEAD_NAMES).map((key) => [key, report[key]]);
+  /** @type {HTMLTableElement} */ ($('metrics-table')).tBodies[0].replaceChildren(
     ...heads.map(([key, m]) =>
       el(
         'tr',
         { 'data-head': key },
         el('th', { scope: 'row', text: HEAD_NAMES[key] }),
-        el('td', { class: 'n', text: typeof m.count === 'number' ? number.format(m.count) : '–' }),
+        el('td', { class: 'n', text: number.format(m.count) }),
         el('td', { text: fixed3(m.accuracy) }),
         el('td', { text: fixed3(m.balancedAccuracy) }),
         el('td', { text: fixed3(m.macroF1) }),
@@ -658,29 +655,21 @@ function renderEvaluation(info) {
     ),
   );
 
-  const withConfusion = heads.filter(([, m]) => Array.isArray(m.confusion) && m.confusion.length);
-  if (withConfusion.length) {
-    const group = $('confusion-heads');
-    const legend = group.querySelector('legend');
-    group.replaceChildren(
-      ...(legend ? [legend] : []),
-      ...withConfusion.map(([key, m], i) => {
-        const input = el('input', { type: 'radio', name: 'confusion-head', value: key, checked: i === 0 });
-        input.addEventListener('change', () => {
-          renderConfusion(m, info.labels);
-          $('confusion-heading').textContent = `Confusion matrix: ${HEAD_NAMES[key].toLowerCase()}`;
-        });
-        return el('label', {}, input, HEAD_NAMES[key]);
-      }),
-    );
-    group.hidden = withConfusion.length < 2;
-    renderConfusion(withConfusion[0][1], info.labels);
-    $('confusion-heading').textContent = `Confusion matrix: ${HEAD_NAMES[withConfusion[0][0]].toLowerCase()}`;
-    $('confusion-block').hidden = false;
-  }
+  const group = $('confusion-heads');
+  const legend = group.querySelector('legend');
+  group.replaceChildren(
+    ...(legend ? [legend] : []),
+    ...heads.map(([key, m], i) => {
+      const input = el('input', { type: 'radio', name: 'confusion-head', value: key, checked: i === 0 });
+      input.addEventListener('change', () => showConfusion(m, key, info.labels));
+      return el('label', {}, input, HEAD_NAMES[key]);
+    }),
+  );
+  showConfusion(heads[0][1], heads[0][0], info.labels);
+  $('confusion-block').hidden = false;
 
-  const bySource = info.report?.image?.bySource ?? info.evaluation?.imageBySource ?? info.evaluation?.image?.bySource;
-  if (bySource && typeof bySource === 'object' && Object.keys(bySource).length) {
+  const bySource = report.image.bySource ?? {};
+  if (Object.keys(bySource).length) {
     /** @type {HTMLTableElement} */ ($('sources')).tBodies[0].replaceChildren(
       ...Object.entries(bySource).map(([source, s]) =>
         el('tr', {}, el('th', { scope: 'row', text: source }), el('td', { text: number.format(s.count) }), el('td', { text: fixed3(s.accuracy) })),
@@ -707,6 +696,7 @@ async function loadModelInfo() {
 // ---------------------------------------------------------------- start
 
 for (const node of document.querySelectorAll('.origin')) node.textContent = location.origin;
+fill({ plotMaxChars: number.format(PLOT_MAX_CHARS) });
 updateCount();
 setPoster(null);
 void loadExamples();

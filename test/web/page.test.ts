@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sharedPaths } from '../../models/paths';
+import type { ErrorBody, Prediction } from '../../src/shared/apiSchemas';
+import type { StoredExample } from '../../src/shared/examples';
 import { GENRES } from '../../src/shared/labels';
+import { LIMITS } from '../../src/shared/limits';
 import { gradient, toJpeg, toPng } from '../support/imageFixtures';
 import { othersPlot } from '../support/othersPlot';
 import { startTogether } from '../support/startTogether';
@@ -15,23 +18,8 @@ import { launchChromium, OUTPUT_DIR, percent } from './support';
  * Chromium (test/web/chromium.ts): what it shows must be exactly what POST /predict answers for the same input.
  */
 
-interface Prediction {
-  genres: { genre: string; probability: number }[];
-  top: { genre: string; probability: number };
-  tmdbGenres: { genre: string; probability: number }[];
-  evidence?: { plot: { text: string; weight: number }[] };
-  modalities: string[];
-  modelVersion: string;
-  plotWords?: { read: number; total: number };
-}
-interface Example {
-  id: number;
-  title: string;
-  year: number | null;
-  genre: string;
-  plot: string;
-  posterUrl: string;
-}
+/** An entry of GET /examples: the stored example with its poster's URL instead of its R2 key. */
+type Example = Omit<StoredExample, 'posterKey'> & { posterUrl: string };
 
 const PLOT = 'A retired hitman is pulled back into the criminal underworld for one last job, and a bloody war between rival gangs follows him home.';
 /** A dataset poster (Lock, Stock and Two Smoking Barrels), read from ../shared, never copied. */
@@ -79,7 +67,7 @@ async function postPredict(plot: string | undefined, poster: { bytes: Uint8Array
   if (plot !== undefined) form.append('plot', plot);
   if (poster) form.append('poster', new Blob([poster.bytes as BlobPart]), poster.name);
   const res = await fetch(`${worker.url}/predict`, { method: 'POST', body: form });
-  return { status: res.status, json: (await res.json()) as Prediction & { error?: { code: string; message: string } } };
+  return { status: res.status, json: (await res.json()) as Prediction & Partial<ErrorBody> };
 }
 
 /** The result as the page shows it. */
@@ -448,7 +436,6 @@ describe('web page', () => {
       image: { height: number; width: number };
       maxWords: number;
       decisionRule: { beta: number };
-      evaluation: Record<string, unknown> | null;
       report: { fusion: { confusion: number[][]; balancedAccuracy: number } } | null;
     };
     const page = await openPage();
@@ -458,18 +445,20 @@ describe('web page', () => {
     expect(await fill('imageSize')).toBe(`${info.image.width}×${info.image.height}`);
     expect(await fill('maxWords')).toBe(info.maxWords.toLocaleString('en'));
     expect(await fill('beta')).toBe(String(info.decisionRule.beta));
-    expect(info.evaluation ?? info.report, 'the published manifest carries evaluation figures').toBeTruthy();
+    // The genres and the plot limit come from the API too, not from copies in the page.
+    expect(await page.locator('.tagline [data-fill="genres"]').textContent()).toBe(`${info.labels.slice(0, -1).join(', ')} and ${info.labels.at(-1)}`);
+    expect(await page.locator('#plot-hint [data-fill="plotMaxChars"]').textContent()).toBe(LIMITS.plotMaxChars.toLocaleString('en'));
+    expect(info.report, 'the evaluation report is published with the models').toBeTruthy();
+    const report = info.report!;
     await page.locator('#evaluation:not([hidden])').waitFor();
     const rows = await page.locator('#metrics-table tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.head));
-    expect(rows).toContain('fusion');
-    if (info.report) {
-      const fusionRow = page.locator('#metrics-table tbody tr[data-head="fusion"] td').nth(2);
-      expect(await fusionRow.textContent()).toBe(info.report.fusion.balancedAccuracy.toFixed(3));
-      const cells = await page.locator('#confusion tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => Number(td.textContent))));
-      expect(cells).toEqual(info.report.fusion.confusion);
-      expect(await page.locator('#confusion thead th').count()).toBe(info.labels.length + 1);
-      expect(await page.locator('#confusion tbody th .long').allTextContents()).toEqual(info.labels);
-    }
+    expect(rows).toEqual(['fusion', 'text', 'image']);
+    const fusionRow = page.locator('#metrics-table tbody tr[data-head="fusion"] td').nth(2);
+    expect(await fusionRow.textContent()).toBe(report.fusion.balancedAccuracy.toFixed(3));
+    const cells = await page.locator('#confusion tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => Number(td.textContent))));
+    expect(cells).toEqual(report.fusion.confusion);
+    expect(await page.locator('#confusion thead th').count()).toBe(info.labels.length + 1);
+    expect(await page.locator('#confusion tbody th .long').allTextContents()).toEqual(info.labels);
   });
 
   it('fits a 360 px phone screen', async () => {
