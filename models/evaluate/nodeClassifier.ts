@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { GenreClassifier } from '../../src/shared/classifier';
 import { SESSION_OPTIONS } from '../../src/shared/sessionOptions';
 import { readManifest } from '../export/artifacts';
+import { writeFeatureEncoder } from '../features/featureEncoder';
 import { initNodeImageDecoders } from '../features/nodeImage';
 import { sha256 } from '../hashing';
 import { ARTIFACTS_DIR } from '../paths';
@@ -15,6 +16,8 @@ import { modelFileObjects } from '../publish/modelFiles';
 export async function loadNodeClassifier(options: { artifactsDir?: string; threads?: number } = {}): Promise<GenreClassifier> {
   const artifactsDir = options.artifactsDir ?? ARTIFACTS_DIR;
   const manifest = await readManifest(artifactsDir);
+  // The encoder is derived from ../shared, not committed: (re)derive it if missing or stale.
+  await writeFeatureEncoder();
   const paths = new Map((await modelFileObjects(artifactsDir)).map((o) => [o.file, o.path]));
   await initNodeImageDecoders();
   const sessionOptions = { ...SESSION_OPTIONS, intraOpNumThreads: options.threads ?? 1, interOpNumThreads: 1 };

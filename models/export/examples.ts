@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StoredExample, StoredExamples } from '../../src/shared/examples';
+import { storedExamplesSchema, type StoredExample, type StoredExamples } from '../../src/shared/examples';
 import { GENRES, type Genre } from '../../src/shared/labels';
-import { loadDataset, type Movie } from '../data/dataset';
+import { loadDataset } from '../data/dataset';
 import { seededRandom, shuffle } from '../data/random';
 import { readSplit, stratifiedSplit } from '../data/split';
 import { ARTIFACTS_DIR, sharedPaths } from '../paths';
@@ -19,6 +19,7 @@ export const EXAMPLE_GENRES: readonly Genre[] = GENRES.filter((g) => g !== 'Othe
 const PICK_SEED = 20_261_124;
 /** Plots that fit the form without scrolling, and long enough to say something. */
 const PLOT_CHARS = { min: 150, max: 600 };
+const examplesPath = (artifactsDir: string) => join(artifactsDir, 'examples.json');
 
 async function isJpeg(path: string): Promise<boolean> {
   if (!existsSync(path)) return false;
@@ -37,10 +38,7 @@ async function isJpeg(path: string): Promise<boolean> {
  * exists, else from a stratified split made here with a fixed seed. Same inputs, same picks.
  */
 export async function pickExamples(artifactsDir: string, datasetDir = sharedPaths().dataset): Promise<StoredExamples> {
-  return pickFrom(await loadDataset(datasetDir), artifactsDir);
-}
-
-async function pickFrom(movies: Movie[], artifactsDir: string): Promise<StoredExamples> {
+  const movies = await loadDataset(datasetDir);
   const byId = new Map(movies.map((m) => [m.tmdbId, m]));
   const splitPath = join(artifactsDir, 'split.json');
   const [testIds, source]: [number[], StoredExamples['source']] = existsSync(splitPath)
@@ -65,28 +63,29 @@ async function pickFrom(movies: Movie[], artifactsDir: string): Promise<StoredEx
 }
 
 /**
- * R2 objects of the examples, `{ key, path }` like `modelObjects()`: writes `examples.json` into the
- * artifacts folder (it is small and generated) and points each poster key at its file in ../shared.
+ * Pick the examples and write them to `examples.json` in the artifacts folder (small and generated), only
+ * when they changed: the test setups of both vitest projects call this at the same time.
  */
-export async function exampleObjects(artifactsDir = ARTIFACTS_DIR, datasetDir = sharedPaths().dataset): Promise<{ key: string; path: string }[]> {
-  const movies = await loadDataset(datasetDir);
-  const picked = await pickFrom(movies, artifactsDir);
-  const jsonPath = join(artifactsDir, 'examples.json');
+export async function writeExamples(artifactsDir = ARTIFACTS_DIR, datasetDir = sharedPaths().dataset): Promise<void> {
+  const text = `${JSON.stringify(await pickExamples(artifactsDir, datasetDir), null, 2)}\n`;
+  const path = examplesPath(artifactsDir);
+  if (existsSync(path) && (await readFile(path, 'utf8')) === text) return;
   await mkdir(artifactsDir, { recursive: true });
-  await writeFile(jsonPath, `${JSON.stringify(picked, null, 2)}\n`);
-  const posterOf = new Map(movies.map((m) => [m.tmdbId, m.posterPath]));
-  return [
-    { key: 'examples.json', path: jsonPath },
-    ...picked.examples.map((e) => ({ key: e.posterKey, path: posterOf.get(e.id)! })),
-  ];
+  await writeFile(path, text);
 }
 
 /**
- * Everything the web page reads from R2 besides the models: the examples, and the full evaluation
- * report (`evaluation.json`, with the confusion matrices) when the pipeline wrote one.
+ * Everything the web page reads from R2 besides the models, `{ key, path }` like `modelObjects()`: the
+ * `examples.json` that writeExamples() wrote, each example's poster from its file in ../shared (never copied),
+ * and the full evaluation report (`evaluation.json`, with the confusion matrices) when the pipeline wrote one.
  */
 export async function siteObjects(artifactsDir = ARTIFACTS_DIR, datasetDir = sharedPaths().dataset): Promise<{ key: string; path: string }[]> {
-  const objects = await exampleObjects(artifactsDir, datasetDir);
+  const { examples } = storedExamplesSchema.parse(JSON.parse(await readFile(examplesPath(artifactsDir), 'utf8')));
+  const posterOf = new Map((await loadDataset(datasetDir)).map((m) => [m.tmdbId, m.posterPath]));
   const report = join(artifactsDir, 'evaluation.json');
-  return existsSync(report) ? [...objects, { key: 'evaluation.json', path: report }] : objects;
+  return [
+    { key: 'examples.json', path: examplesPath(artifactsDir) },
+    ...examples.map((e) => ({ key: e.posterKey, path: posterOf.get(e.id)! })),
+    ...(existsSync(report) ? [{ key: 'evaluation.json', path: report }] : []),
+  ];
 }

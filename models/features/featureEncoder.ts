@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { onnx } from '../export/onnxGraph';
 import { PROJECT_ROOT, sharedPaths } from '../paths';
 
 /** The served image encoder's file name (R2 key), and where it is derived to (gitignored). */
 export const FEATURE_ENCODER_FILE = 'mobilenet_v2_1.0.q8.features.onnx';
-export const DERIVED_DIR = join(PROJECT_ROOT, 'models', 'cache', 'derived');
+export const FEATURE_ENCODER_PATH = join(PROJECT_ROOT, 'models', 'cache', 'derived', FEATURE_ENCODER_FILE);
 export const FEATURES_OUTPUT = 'features';
 
 /**
@@ -98,14 +98,14 @@ export async function featureEncoderBytes(): Promise<Uint8Array> {
 }
 
 /**
- * Derive the served encoder into DERIVED_DIR each time (the shared file is the source of truth), but
+ * Derive the served encoder to FEATURE_ENCODER_PATH each time (the shared file is the source of truth), but
  * replace the file only when it differs, and by rename, so a process reading it never sees it half-written.
  */
 export async function writeFeatureEncoder(): Promise<string> {
   const bytes = await featureEncoderBytes();
-  const path = join(DERIVED_DIR, FEATURE_ENCODER_FILE);
+  const path = FEATURE_ENCODER_PATH;
   if (existsSync(path) && Buffer.from(bytes).equals(await readFile(path))) return path;
-  await mkdir(DERIVED_DIR, { recursive: true });
+  await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, bytes);
   await rename(temp, path);

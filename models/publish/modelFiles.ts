@@ -1,10 +1,12 @@
-import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { objectKey } from '../../src/shared/modelManifest';
-import { siteObjects } from '../export/examples';
+import { siteObjects, writeExamples } from '../export/examples';
 import { readManifest } from '../export/artifacts';
-import { DERIVED_DIR, writeFeatureEncoder } from '../features/featureEncoder';
+import { FEATURE_ENCODER_PATH, writeFeatureEncoder } from '../features/featureEncoder';
 import { ARTIFACTS_DIR } from '../paths';
+
+// Listing is pure: it names the files and reads nothing but JSON. writeGeneratedFiles() is the one step
+// that writes, before anything lists or reads them.
 
 export interface ModelObject {
   /** R2 object key. */
@@ -14,24 +16,30 @@ export interface ModelObject {
 }
 
 /**
- * The model files the manifest names, with the local file each comes from: trained artifacts from the
- * artifacts folder, the image encoder derived from ../shared into a gitignored folder (written first, and
- * only when it changed). What a classifier loads.
+ * The files publishing uploads that are made here rather than committed: the served image encoder (derived
+ * from ../shared's MobileNetV2) and the web page's examples.json (picked from the dataset).
  */
-export async function modelFileObjects(artifactsDir = ARTIFACTS_DIR): Promise<(ModelObject & { file: string })[]> {
-  const manifest = await readManifest(artifactsDir);
+export async function writeGeneratedFiles(artifactsDir = ARTIFACTS_DIR): Promise<void> {
   await writeFeatureEncoder();
-  const searchDirs = [artifactsDir, DERIVED_DIR];
-  return Object.values(manifest.models).map((entry) => {
-    const dir = searchDirs.find((d) => existsSync(join(d, basename(entry.file))));
-    if (!dir) throw new Error(`model file "${entry.file}" is in neither ${searchDirs.join(' nor ')}`);
-    return { file: entry.file, key: objectKey(entry), path: join(dir, basename(entry.file)) };
-  });
+  await writeExamples(artifactsDir);
 }
 
 /**
- * Every object the Worker reads from R2: the model files, the web page's examples, and manifest.json
- * last, so that a reader never sees it before its files.
+ * The model files the manifest names, with the local file each comes from: the trained ones from the
+ * artifacts folder, the image encoder from where writeFeatureEncoder() derives it. What a classifier loads.
+ */
+export async function modelFileObjects(artifactsDir = ARTIFACTS_DIR): Promise<(ModelObject & { file: string })[]> {
+  const manifest = await readManifest(artifactsDir);
+  return Object.entries(manifest.models).map(([model, entry]) => ({
+    file: entry.file,
+    key: objectKey(entry),
+    path: model === 'imageEncoder' ? FEATURE_ENCODER_PATH : join(artifactsDir, entry.file),
+  }));
+}
+
+/**
+ * Every object the Worker reads from R2: the model files, the web page's examples and report, and
+ * manifest.json last, so that a reader never sees it before its files.
  */
 export async function modelObjects(artifactsDir = ARTIFACTS_DIR): Promise<ModelObject[]> {
   return [

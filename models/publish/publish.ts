@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { readManifest } from '../export/artifacts';
 import { sha256, sha256File } from '../hashing';
 import { ARTIFACTS_DIR, PROJECT_ROOT } from '../paths';
-import { modelObjects } from './modelFiles';
+import { modelObjects, writeGeneratedFiles } from './modelFiles';
 
 export const BUCKET = 'genre-models';
 
@@ -39,6 +39,7 @@ export async function publish(options: PublishOptions = {}): Promise<{ uploaded:
   const log = options.log ?? console.log;
   const artifactsDir = options.artifactsDir ?? ARTIFACTS_DIR;
   const manifest = await readManifest(artifactsDir);
+  await writeGeneratedFiles(artifactsDir);
   const objects = await modelObjects(artifactsDir);
   // Every object counts (examples and the report too), not only the manifest.
   const fingerprint = sha256((await Promise.all(objects.map(async (o) => `${o.key} ${await sha256File(o.path)}`))).join('\n'));

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { modelObjects } from '../../models/publish/modelFiles';
+import { modelObjects, writeGeneratedFiles } from '../../models/publish/modelFiles';
 import { sharedPaths } from '../../models/paths';
 import { gradient, pngClaiming, pngInflatingTo, toJpeg, toPng, toWebp } from './imageFixtures';
 import { referenceCases } from './referenceCases';
@@ -49,6 +49,7 @@ function startPosterServer(poster: Uint8Array): Promise<Server> {
 }
 
 export default async function setup(project: TestProject) {
+  await writeGeneratedFiles();
   const models = Object.fromEntries(await Promise.all((await modelObjects()).map(async (o) => [o.key, b64(await readFile(o.path))] as const)));
 
   const g = gradient(150, 224);

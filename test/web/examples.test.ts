@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_GENRES, exampleObjects, pickExamples, siteObjects } from '../../models/export/examples';
+import { EXAMPLE_GENRES, pickExamples, siteObjects, writeExamples } from '../../models/export/examples';
 import { sharedPaths } from '../../models/paths';
 import { stratifiedSplit, writeSplit } from '../../models/data/split';
 import { GENRES } from '../../src/shared/labels';
@@ -42,7 +42,8 @@ describe('examples for the web page', () => {
   });
 
   it('publishes examples.json and the posters from ../shared; the evaluation report only once the pipeline wrote one', async () => {
-    const objects = await exampleObjects(dir, dataset);
+    await writeExamples(dir, dataset);
+    const objects = await siteObjects(dir, dataset);
     const json = JSON.parse(await readFile(join(dir, 'examples.json'), 'utf8'));
     expect(objects[0]).toEqual({ key: 'examples.json', path: join(dir, 'examples.json') });
     expect(objects.slice(1).map((o) => o.key)).toEqual(json.examples.map((e: { posterKey: string }) => e.posterKey));
@@ -50,7 +51,7 @@ describe('examples for the web page', () => {
       expect(o.path.startsWith(dataset)).toBe(true);
       expect(existsSync(o.path)).toBe(true);
     }
-    expect((await siteObjects(dir, dataset)).map((o) => o.key)).not.toContain('evaluation.json');
+    expect(objects.map((o) => o.key)).not.toContain('evaluation.json');
   });
 
   it('falls back to a seeded pick when the pipeline wrote no split', async () => {
