@@ -7,6 +7,8 @@ export interface Env extends Cloudflare.Env {
   API_TOKEN?: string;
   /** Comma-separated origins (or `*`) whose web pages may call the API from a browser (CORS); unset: same origin only. */
   CORS_ORIGINS?: string;
+  /** Comma-separated host names that `posterUrl` may point at; unset: `DEFAULT_POSTER_URL_HOSTS` (src/shared/limits.ts). */
+  POSTER_URL_HOSTS?: string;
   /** Discord application public key (hex) for POST /interactions. */
   DISCORD_PUBLIC_KEY?: string;
   /** Discord REST base, overridable so tests can point at a local fake. */
