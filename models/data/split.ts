@@ -12,7 +12,6 @@ export const splitSchema = z.object({
   test: z.array(z.number().int()),
 });
 export type Split = z.infer<typeof splitSchema>;
-export type SplitPart = 'train' | 'validation' | 'test';
 
 export const DEFAULT_FRACTIONS = { train: 0.7, validation: 0.15, test: 0.15 };
 
@@ -43,11 +42,4 @@ export async function writeSplit(path: string, split: Split): Promise<void> {
   // One id list per line keeps the committed file small and its diffs readable.
   const lines = Object.entries(split).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
   await writeFile(path, `{\n${lines.join(',\n')}\n}\n`);
-}
-
-/** Which part each tmdb_id is in. */
-export function partOf(split: Split): Map<number, SplitPart> {
-  const parts = new Map<number, SplitPart>();
-  for (const part of ['train', 'validation', 'test'] as const) for (const id of split[part]) parts.set(id, part);
-  return parts;
 }
