@@ -49,8 +49,8 @@ export function symbolicImageSize(model: Uint8Array, input: string): Uint8Array 
 /**
  * Outputs of five MobileNetV2 blocks (32, 64, 96, 160 and 320 channels, strides 8 to 32). Their
  * per-channel mean and standard deviation over the image describe colour, texture and layout, which the
- * final ImageNet-tuned features flatten away: a poster head on both scored 0.439 validation balanced
- * accuracy against 0.411 on the final features alone (docs/decisions/poster-features.md).
+ * final ImageNet-tuned features flatten away: a poster head on both scored 0.427 validation balanced
+ * accuracy against 0.412 on the final features alone (docs/decisions/model-poster.md).
  */
 export const STYLE_BLOCKS = [
   { tensor: 't93_pre', channels: 32 },
