@@ -7,6 +7,7 @@ import { interactionsRoute } from './discord/interactions';
 import type { AppEnv } from './env';
 import { metaRoutes } from './routes/meta';
 import { predictRoute } from './routes/predict';
+import { predictBatchRoute } from './routes/predictBatch';
 import { siteRoutes } from './routes/site';
 
 const HTTP_CODES: Record<number, string> = {
@@ -34,6 +35,7 @@ app.use(
 
 app.route('/', metaRoutes);
 app.route('/', predictRoute);
+app.route('/', predictBatchRoute);
 app.route('/', interactionsRoute);
 app.route('/', siteRoutes);
 

@@ -1,4 +1,5 @@
 import { ApiError } from './apiError';
+import { sha256Hex } from './digest';
 import { createSession, ort } from './ortRuntime';
 import { GenreClassifier } from './shared/classifier';
 import { modelManifestSchema, objectKey, type FileEntry, type ModelManifest } from './shared/modelManifest';
@@ -21,7 +22,7 @@ async function getObject(bucket: R2Bucket, key: string): Promise<R2ObjectBody> {
 
 async function readVerified(bucket: R2Bucket, entry: FileEntry): Promise<Uint8Array> {
   const bytes = new Uint8Array(await (await getObject(bucket, objectKey(entry))).arrayBuffer());
-  const digest = Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex');
+  const digest = await sha256Hex(bytes);
   if (bytes.byteLength !== entry.bytes || digest !== entry.sha256) {
     throw unavailable(`model file "${entry.file}" does not match manifest.json (sha256 ${digest.slice(0, 12)}…, ${bytes.byteLength} bytes); republish the models`);
   }
@@ -154,6 +155,13 @@ export async function withModels<T>(env: ModelEnv, use: (models: LoadedModels) =
     slot.users--;
     if (slot.retired && slot.users === 0) await release(slot);
   }
+}
+
+/** The model version requests are answered with now: loaded (and rechecked for a republish) if need be. */
+export async function servingVersion(env: ModelEnv): Promise<string> {
+  await firstLoad(env.MODELS);
+  await refresh(env);
+  return serving!.models.manifest.version;
 }
 
 /** State for /health, without triggering a load. */

@@ -5,7 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { ApiError, errorBody, errorContent } from '../apiError';
 import type { AppEnv, Env } from '../env';
 import { posterFromUrl } from '../posterInput';
-import { predict } from '../predict';
+import { predict, predictContext, type PredictContext } from '../predict';
 import { DISCORD_API_BASE } from '../shared/discord/endpoints';
 import { checkGenreRequest, genreCommand, type PosterAttachment } from '../shared/discord/genreCommand';
 import { FAILED_MESSAGE, genreEmbed, problemFromApiError, problemMessage, UNKNOWN_COMMAND_MESSAGE } from '../shared/discord/genreReply';
@@ -83,12 +83,13 @@ async function answerDeferred(env: Env, interaction: Interaction, answer: GenreA
   if (succeeded(deleted) || deleted === 404) await callWebhook(env, interaction, 'POST', '', { ...answer, flags: InteractionResponseFlags.EPHEMERAL });
 }
 
-async function completeGenre(env: Env, interaction: Interaction, input: { plot?: string; poster?: PosterAttachment }): Promise<void> {
+async function completeGenre(context: PredictContext, interaction: Interaction, input: { plot?: string; poster?: PosterAttachment }): Promise<void> {
+  const { env } = context;
   const started = Date.now();
   let answer: GenreAnswer;
   try {
     const poster = input.poster && (await posterFromUrl(input.poster.url, env.POSTER_URL_HOSTS));
-    const prediction = await predict(env, { plot: input.plot, poster });
+    const { prediction } = await predict(context, { plot: input.plot, poster });
     answer = { embeds: [genreEmbed(prediction, { posterUrl: input.poster?.url })] };
     log('info', 'genre answered', { interaction: interaction.id, top: prediction.top.genre, ms: Date.now() - started });
   } catch (err) {
@@ -153,6 +154,6 @@ interactionsRoute.post('/interactions', async (c) => {
   }
   const checked = checkGenreRequest(genreRequestFromData(interaction.data));
   if (!checked.ok) return c.json(ephemeral(problemMessage(checked.problem)));
-  c.executionCtx.waitUntil(completeGenre(c.env, interaction, checked));
+  c.executionCtx.waitUntil(completeGenre(predictContext(c), interaction, checked));
   return c.json({ type: InteractionResponseType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE } satisfies InteractionResponse);
 });

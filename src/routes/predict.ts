@@ -1,12 +1,12 @@
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-// Compares in constant time, so the time taken says nothing about where the token differs.
-import { timingSafeEqual } from 'hono/utils/buffer';
-import { ApiError, errorBody, errorContent } from '../apiError';
-import type { AppEnv } from '../env';
+import { errorBody, errorContent } from '../apiError';
+import { CACHE_NAME, cacheStatus } from '../answerCache';
+import { bearerAuth } from '../bearerAuth';
+import type { AppEnv, Env } from '../env';
 import { LIMITS } from '../shared/limits';
 import { posterFromBase64, posterFromFile, posterFromUrl } from '../posterInput';
-import { predict } from '../predict';
+import { predict, predictContext, type PredictInput } from '../predict';
 import { predictFormBody, predictJsonBody, predictResponse } from '../shared/apiSchemas';
 import { validationHook } from '../validation';
 
@@ -29,7 +29,16 @@ const route = createRoute({
     },
   },
   responses: {
-    200: { content: { 'application/json': { schema: predictResponse } }, description: 'Genres ranked by probability' },
+    200: {
+      content: { 'application/json': { schema: predictResponse } },
+      headers: {
+        'Cache-Status': {
+          description: `RFC 9211: \`${CACHE_NAME}; hit\` when the answer was read from the cache; \`${CACHE_NAME}; fwd=miss\` when computed; \`${CACHE_NAME}; fwd=request\` when computed because the request sent Cache-Control: no-cache (or no-store, which also keeps it out of the cache)`,
+          schema: { type: 'string' },
+        },
+      },
+      description: 'Genres ranked by probability',
+    },
     400: errorContent('Missing or invalid input (empty plot, bad base64, not an image, ...)'),
     401: errorContent('Missing or wrong bearer token (only when API_TOKEN is set)'),
     413: errorContent('Body, poster bytes or poster pixels over the documented limits'),
@@ -41,20 +50,7 @@ const route = createRoute({
 
 export const predictRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-// Optional auth, only when the API_TOKEN secret is set. Hand-written: hono's bearerAuth answers 400 to a
-// malformed header and refuses any token with characters outside RFC 6750's set, even the right one.
-predictRoute.use('/predict', async (c, next) => {
-  const token = c.env.API_TOKEN;
-  // Only POST is served here: a GET typed into a browser goes on to its 405, not a 401 asking for a token.
-  if (!token || c.req.method !== 'POST') return next();
-  const header = c.req.header('authorization');
-  const sent = header === undefined ? undefined : /^Bearer +(\S+) *$/i.exec(header)?.[1];
-  if (sent !== undefined && (await timingSafeEqual(sent, token))) return next();
-  c.header('www-authenticate', 'Bearer');
-  const message =
-    header === undefined ? 'send Authorization: Bearer <token>' : sent === undefined ? 'Authorization header must be "Bearer <token>"' : 'bearer token is not valid';
-  return c.json(errorBody('unauthorized', message), 401);
-});
+predictRoute.use('/predict', bearerAuth);
 
 // Refuse oversized bodies before they are parsed, by Content-Length or, for a chunked body, by counting.
 predictRoute.use(
@@ -65,24 +61,25 @@ predictRoute.use(
   }),
 );
 
+/** A JSON body's input: the poster decoded from base64 or downloaded from its URL. */
+export async function inputFromJson(body: Pick<z.infer<typeof predictJsonBody>, 'plot' | 'poster' | 'posterUrl'>, env: Env): Promise<PredictInput> {
+  const poster = body.poster !== undefined ? posterFromBase64(body.poster) : body.posterUrl !== undefined ? await posterFromUrl(body.posterUrl, env.POSTER_URL_HOSTS) : undefined;
+  return { plot: body.plot, poster };
+}
+
 /** The test @hono/zod-openapi uses to pick the JSON validator; a multipart boundary may well contain "json". */
 const JSON_MEDIA_TYPE = /^application\/([a-z-.]+\+)?json/i;
 
 predictRoute.openapi(route, async (c) => {
-  const isJson = JSON_MEDIA_TYPE.test(c.req.header('content-type') ?? '');
-  let plot: string | undefined;
-  let poster: Uint8Array | undefined;
-  if (isJson) {
+  let input: PredictInput;
+  if (JSON_MEDIA_TYPE.test(c.req.header('content-type') ?? '')) {
     // Both media types share one route, so the validated body is typed as their union.
-    const body = c.req.valid('json') as z.infer<typeof predictJsonBody>;
-    plot = body.plot;
-    if (body.poster !== undefined) poster = posterFromBase64(body.poster);
-    else if (body.posterUrl !== undefined) poster = await posterFromUrl(body.posterUrl, c.env.POSTER_URL_HOSTS);
+    input = await inputFromJson(c.req.valid('json') as z.infer<typeof predictJsonBody>, c.env);
   } else {
     const body = c.req.valid('form') as z.infer<typeof predictFormBody>;
-    plot = body.plot;
-    if (body.poster) poster = await posterFromFile(body.poster);
+    input = { plot: body.plot, poster: body.poster && (await posterFromFile(body.poster)) };
   }
-  if (plot === undefined && poster === undefined) throw new ApiError(400, 'missing_input', 'send a plot, a poster, or both');
-  return c.json(await predict(c.env, { plot, poster }), 200);
+  const { prediction, cache } = await predict(predictContext(c), input);
+  c.header('cache-status', cacheStatus(cache));
+  return c.json(prediction, 200);
 });

@@ -19,14 +19,17 @@ const plot = z
     example: 'A retired hitman is pulled back in for one last job.',
   });
 
+const predictJsonFields = {
+  plot: plot.optional(),
+  poster: z.string().optional().openapi({ description: `Poster image (JPEG, PNG, WebP or BMP) as base64 or a data: URL; at most ${LIMITS.posterMaxBytes} bytes decoded` }),
+  posterUrl: z.string().optional().openapi({ description: 'http(s) URL of the poster on an allow-listed host (POSTER_URL_HOSTS)' }),
+};
+const onePoster = { message: 'send either poster or posterUrl, not both' };
+
 export const predictJsonBody = z
-  .object({
-    plot: plot.optional(),
-    poster: z.string().optional().openapi({ description: `Poster image (JPEG, PNG, WebP or BMP) as base64 or a data: URL; at most ${LIMITS.posterMaxBytes} bytes decoded` }),
-    posterUrl: z.string().optional().openapi({ description: 'http(s) URL of the poster on an allow-listed host (POSTER_URL_HOSTS)' }),
-  })
+  .object(predictJsonFields)
   .strict()
-  .refine((b) => !(b.poster && b.posterUrl), { message: 'send either poster or posterUrl, not both' })
+  .refine((b) => !(b.poster && b.posterUrl), onePoster)
   .openapi('PredictJson');
 
 export const predictFormBody = z
@@ -65,19 +68,59 @@ export const predictResponse = z
       .object({ read: z.number().int(), total: z.number().int() })
       .optional()
       .openapi({ description: 'With a plot: words the model read (the first 1,000) and the plot had; read < total means the end was not used' }),
-    timings: z.object({
-      loadMs: z.number(),
-      decodeMs: z.number(),
-      modelMs: z.number(),
-      totalMs: z.number(),
-    }),
+    timings: z
+      .object({
+        loadMs: z.number(),
+        decodeMs: z.number(),
+        modelMs: z.number(),
+        totalMs: z.number(),
+        cached: z.boolean().openapi({ description: 'true: the answer was computed earlier for the same input and model version, and this request only read it (load, decode and model times are then 0)' }),
+      })
+      .openapi({ description: 'Milliseconds this request took: model load (first request of an isolate), poster decode and plot features, models, total' }),
   })
   .openapi('Prediction');
 
 export type Prediction = z.infer<typeof predictResponse>;
 
+const batchId = z.string().max(LIMITS.batchIdMaxChars).optional().openapi({ description: `Your name for the movie (at most ${LIMITS.batchIdMaxChars} characters), echoed in its result` });
+
+/** One movie of POST /predict/batch: the JSON body of POST /predict, with an optional id. */
+export const batchMovie = z
+  .object({ id: batchId, ...predictJsonFields })
+  .strict()
+  .refine((b) => !(b.poster && b.posterUrl), onePoster)
+  .openapi('BatchMovie');
+
+export const batchRequest = z
+  .object({
+    movies: z
+      .array(batchMovie)
+      .min(1)
+      .max(LIMITS.batchMaxMovies)
+      .openapi({ description: `1 to ${LIMITS.batchMaxMovies} movies; each is answered on its own, as POST /predict would answer it` }),
+  })
+  .openapi('BatchRequest');
+
+/** What the route checks of a batch before answering its movies one by one (each with `batchMovie`). */
+export const batchEnvelope = z.object({ movies: z.array(z.unknown()).min(1, 'movies is empty').max(LIMITS.batchMaxMovies) }).strict();
+
+const errorDetail = z.object({ code: z.string(), message: z.string() });
+
+export const batchResponse = z
+  .object({
+    results: z
+      .array(
+        z.union([
+          predictResponse.extend({ id: batchId }).openapi('BatchPrediction'),
+          z.object({ id: batchId, error: errorDetail }).openapi('BatchError', { description: "The error POST /predict would give this movie alone" }),
+        ]),
+      )
+      .openapi({ description: 'One result per movie, in the order sent' }),
+  })
+  .openapi('BatchResponse');
+
 export const errorResponse = z
-  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .object({ error: errorDetail })
   .openapi('Error');
 
 export type ErrorBody = z.infer<typeof errorResponse>;

@@ -22,6 +22,13 @@ export const LIMITS = {
   posterJpegMemoryMB: 24,
   /** Whole request body (multipart or JSON with a base64 poster). */
   requestMaxBytes: 8 * 1024 * 1024,
+  /**
+   * Movies in one POST /predict/batch. Its body has the same byte limit as one /predict (requestMaxBytes), so
+   * a batch holds no more poster bytes in memory than one request; the movies are answered one after another.
+   */
+  batchMaxMovies: 100,
+  /** Characters of a batch movie's `id`. */
+  batchIdMaxChars: 200,
   /** Time allowed to download a `posterUrl`. */
   posterUrlTimeoutMs: 5_000,
   posterUrlMaxRedirects: 3,

@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { app } from '../../src/app';
-import { errorOf, putModels, testEnv } from './helpers';
+import { callWithEnv, errorOf, putModels, testEnv } from './helpers';
 
 beforeAll(() => putModels());
 
 const predict = (env: object, headers: Record<string, string> = {}) =>
-  app.request('/predict', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ plot: 'A ghost haunts a family.' }) }, env);
+  callWithEnv('/predict', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ plot: 'A ghost haunts a family.' }) }, env);
 
 describe('bearer auth on /predict', () => {
   it('is off when API_TOKEN is not set', async () => {
@@ -40,15 +39,15 @@ describe('bearer auth on /predict', () => {
 
     it('answers a wrong method with its 405, token or not', async () => {
       for (const method of ['GET', 'PUT']) {
-        const res = await app.request('/predict', { method }, env());
+        const res = await callWithEnv('/predict', { method }, env());
         expect(await errorOf(res)).toMatchObject({ status: 405, code: 'method_not_allowed' });
         expect(res.headers.get('allow')).toBe('POST');
       }
     });
 
     it('leaves /health and /genres open', async () => {
-      expect((await app.request('/health', {}, env())).status).toBe(200);
-      expect((await app.request('/genres', {}, env())).status).toBe(200);
+      expect((await callWithEnv('/health', {}, env())).status).toBe(200);
+      expect((await callWithEnv('/genres', {}, env())).status).toBe(200);
     });
   });
 });

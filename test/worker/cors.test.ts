@@ -1,18 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { app } from '../../src/app';
-import { errorOf, putModels, testEnv } from './helpers';
+import { callWithEnv, errorOf, putModels, testEnv } from './helpers';
 
 beforeAll(() => putModels());
 
 const APP = 'https://app.example';
 const preflight = (env: object, origin = APP) =>
-  app.request(
+  callWithEnv(
     '/predict',
     { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } },
     env,
   );
 const predict = (env: object, body: unknown, origin = APP) =>
-  app.request('/predict', { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify(body) }, env);
+  callWithEnv('/predict', { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify(body) }, env);
 
 describe('CORS', () => {
   it('is off without CORS_ORIGINS: no CORS headers, and OPTIONS is a 405', async () => {

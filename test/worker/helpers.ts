@@ -1,5 +1,7 @@
+import { createExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { inject } from 'vitest';
+import { app } from '../../src/app';
 import type { Env } from '../../src/env';
 
 export const testEnv = env as unknown as Env & { POSTER_SERVER: string };
@@ -19,6 +21,9 @@ export async function putModels(overrides: Record<string, Uint8Array | string> =
 
 export const call = (path: string, init?: RequestInit) =>
   (exports as unknown as { default: { fetch: (r: Request) => Promise<Response> } }).default.fetch(new Request(`http://worker${path}`, init));
+
+/** The app with other bindings than wrangler.toml's (a secret set, CORS configured). */
+export const callWithEnv = (path: string, init: RequestInit, bindings: object) => app.request(path, init, bindings, createExecutionContext());
 
 export const postJson = (body: unknown, headers: Record<string, string> = {}) =>
   call('/predict', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
