@@ -5,13 +5,12 @@ import { ApiError } from './apiError';
 import { sha256Hex } from './digest';
 import type { AppEnv, Env } from './env';
 import { servingVersion, withModels } from './modelStore';
-import { classifyAnswer } from './shared/answer';
+import { classifyAnswer, inputProblem } from './shared/answer';
 import type { Prediction } from './shared/apiSchemas';
 import { PlotInputError } from './shared/classifier';
 import { decodeImage, setWebpDecoderModule, type RgbaImage } from './shared/imageDecode';
 import { ImageInputError } from './shared/imageError';
 import { POSTER_DECODE_LIMITS } from './shared/limits';
-import { hasWord } from './shared/plotText';
 
 export interface PredictInput {
   plot?: string;
@@ -87,8 +86,8 @@ async function compute(ctx: PredictContext, input: PredictInput, started: number
 export async function predict(ctx: PredictContext, input: PredictInput): Promise<PredictOutcome> {
   const started = Date.now();
   // Bad plots and images are refused before the models are touched, so they get a 4xx even while R2 is empty.
-  if (input.plot !== undefined && !hasWord(input.plot)) throw new ApiError(400, 'invalid_plot', 'plot has no words: it needs at least one letter or digit');
-  if (input.plot === undefined && input.poster === undefined) throw new ApiError(400, 'missing_input', 'send a plot, a poster, or both');
+  const problem = inputProblem(input);
+  if (problem) throw new ApiError(400, problem.code, problem.message);
   const posterSha256 = input.poster && (await sha256Hex(input.poster));
   const keyOf = (modelVersion: string) => cacheUrl(ctx.origin, { workerVersion: ctx.env.CF_VERSION_METADATA.id, modelVersion, plot: input.plot, posterSha256 });
   const directives = ctx.cacheControl?.toLowerCase() ?? '';

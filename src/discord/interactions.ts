@@ -9,7 +9,7 @@ import { predict, predictContext, type PredictContext } from '../predict';
 import { DISCORD_API_BASE } from '../shared/discord/endpoints';
 import { checkGenreRequest, genreCommand, type PosterAttachment } from '../shared/discord/genreCommand';
 import { FAILED_MESSAGE, genreEmbed, problemFromApiError, problemMessage, UNKNOWN_COMMAND_MESSAGE } from '../shared/discord/genreReply';
-import { firstIssue } from '../validation';
+import { firstIssue } from '../shared/zodIssue';
 import { genreRequestFromData } from './genreRequest';
 import { CHAT_INPUT, interactionBody, type Interaction } from './interactionBody';
 

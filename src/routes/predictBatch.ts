@@ -6,7 +6,7 @@ import type { AppEnv } from '../env';
 import { predict, predictContext } from '../predict';
 import { batchEnvelope, batchMovie, batchRequest, batchResponse } from '../shared/apiSchemas';
 import { LIMITS } from '../shared/limits';
-import { firstIssue } from '../validation';
+import { firstIssue } from '../shared/zodIssue';
 import { inputFromJson } from './predict';
 
 type BatchResult = z.infer<typeof batchResponse>['results'][number];

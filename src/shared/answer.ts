@@ -1,5 +1,7 @@
 import type { Prediction } from './apiSchemas';
 import type { Classification, GenreClassifier, ClassifierInput } from './classifier';
+import { answerWarnings } from './answerWarnings';
+import { hasWord } from './plotText';
 
 /**
  * The answer to one movie, as every way of asking gets it: POST /predict, each item of /predict/batch, a
@@ -7,6 +9,19 @@ import type { Classification, GenreClassifier, ClassifierInput } from './classif
  * which depend on where it was computed, are added by the caller.
  */
 export type Answer = Omit<Prediction, 'modelVersion' | 'timings'>;
+
+/** Why an input cannot be answered, as the API's error says it. */
+export interface AnswerError {
+  code: string;
+  message: string;
+}
+
+/** What is wrong with an input before any model runs (a plot without a word, nothing at all), or undefined. */
+export function inputProblem(input: { plot?: string; poster?: unknown }): AnswerError | undefined {
+  if (input.plot !== undefined && !hasWord(input.plot)) return { code: 'invalid_plot', message: 'plot has no words: it needs at least one letter or digit' };
+  if (input.plot === undefined && input.poster === undefined) return { code: 'missing_input', message: 'send a plot, a poster, or both' };
+  return undefined;
+}
 
 /** Four decimals: a percentage to two, and the same number in JSON, the CSV and the page. */
 export const roundProbability = (p: number): number => Math.round(p * 10_000) / 10_000;
@@ -23,6 +38,7 @@ export function answerOf(classification: Classification): Answer {
     modalities: classification.modalities,
     ...(classification.evidence && { evidence: classification.evidence }),
     ...(classification.plotWords && { plotWords: classification.plotWords }),
+    warnings: answerWarnings(classification),
   };
 }
 

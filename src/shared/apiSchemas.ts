@@ -1,12 +1,14 @@
 import { z } from '@hono/zod-openapi';
 import { LIMITS } from './limits';
 import { GENRES, TMDB_GENRES } from './labels';
+import { WARNING_CODES } from './answerWarnings';
 import { plotLength } from './plotText';
 
 // The HTTP API's bodies as zod schemas: the Worker validates requests and documents its answers with them
 // (OpenAPI); the gateway bot and the tests check the answers against them.
 
-const plot = z
+/** A plot as the API takes it (line breaks as LF, trimmed, within the length limit). */
+export const plotField = z
   .string()
   // Multipart sends every line break as CRLF: the model reads one "\n", as the user's text box holds.
   .overwrite((s) => s.replace(/\r\n?/g, '\n'))
@@ -20,7 +22,7 @@ const plot = z
   });
 
 const predictJsonFields = {
-  plot: plot.optional(),
+  plot: plotField.optional(),
   poster: z.string().optional().openapi({ description: `Poster image (JPEG, PNG, WebP or BMP) as base64 or a data: URL; at most ${LIMITS.posterMaxBytes} bytes decoded` }),
   posterUrl: z.string().optional().openapi({ description: 'http(s) URL of the poster on an allow-listed host (POSTER_URL_HOSTS)' }),
 };
@@ -34,7 +36,7 @@ export const predictJsonBody = z
 
 export const predictFormBody = z
   .object({
-    plot: plot.optional(),
+    plot: plotField.optional(),
     poster: z
       // A form with no file chosen still sends the field, with no file name and no bytes (which workerd reads as
       // the string ""): no poster.
@@ -68,6 +70,20 @@ export const predictResponse = z
       .object({ read: z.number().int(), total: z.number().int() })
       .optional()
       .openapi({ description: 'With a plot: words the model read (the first 1,000) and the plot had; read < total means the end was not used' }),
+    warnings: z
+      .array(
+        z
+          .object({
+            code: z.enum(WARNING_CODES),
+            message: z.string().openapi({ description: 'What the warning means, in plain words, with what to do about it' }),
+          })
+          .openapi('Warning'),
+      )
+      .openapi({
+        description:
+          'Why this answer deserves less trust than its probabilities say (empty when there is nothing to say): plot_not_english (the plot is in another language), ' +
+          'plot_too_short (too few words to judge), low_confidence (the top genre is wrong more often than right at this probability). The answer is given all the same.',
+      }),
     timings: z
       .object({
         loadMs: z.number(),
