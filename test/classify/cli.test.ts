@@ -34,7 +34,7 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       req.on('data', (c) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks)));
     });
-    const upstream = await fetch(`${worker.url}${req.url}`, { method: req.method, headers: { 'content-type': 'application/json' }, body });
+    const upstream = await fetch(`${worker.url}${req.url}`, { method: req.method, headers: { 'content-type': 'application/json' }, body: new Uint8Array(body) });
     res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
   });
   writeFileSync(
