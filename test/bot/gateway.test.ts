@@ -8,7 +8,7 @@ import { freePort } from '../support/ports';
 import { startTogether } from '../support/startTogether';
 import { startWorker, type StartedWorker } from '../support/worker';
 import { startFakeDiscord, type FakeDiscord, type RecordedCall } from './fakeDiscord';
-import { expectEmbedFor, genreInteraction, listen, PLOTS, POSTERS, predictDirect, startPosterServer, type LocalServer, type PosterOption } from './support';
+import { expectEmbedFor, genreInteraction, listen, PLOTS, POSTERS, predictDirect, startPosterServer, TMDB_FIELD, WARNINGS_FIELD, type LocalServer, type PosterOption } from './support';
 
 // End to end: the real discord.js Client against the fake Discord, and the real Worker (wrangler dev,
 // published models) answering /predict and downloading the posters from a local stand-in for Discord's CDN.
@@ -112,7 +112,7 @@ describe('/genre through the gateway with the real Worker', () => {
       const embed = embedOf(await edit());
       expectEmbedFor(embed, await predictDirect(worker.url, PLOTS.horror));
       expect(embed.description).toContain('judged from the plot.');
-      expect(embed.fields!.map((f) => f.name)).toEqual(['Top 3', 'What in the plot points to Horror']);
+      expect(embed.fields!.map((f) => f.name)).toEqual(['Top 3', TMDB_FIELD, 'What in the plot points to Horror']);
       expect(embed.thumbnail).toBeUndefined();
       expect(logs.some((l) => JSON.parse(l).msg === 'genre answered')).toBe(true);
     });
@@ -135,9 +135,20 @@ describe('/genre through the gateway with the real Worker', () => {
       const { edit } = await invoke({ poster: poster('poster.png') });
       const embed = embedOf(await edit());
       expect(embed.description).toContain('judged from the poster.');
-      // No plot, no evidence field.
+      // No plot, no evidence field (expectEmbedFor checks the fields).
       expectEmbedFor(embed, await predictDirect(worker.url, undefined, POSTERS.png));
-      expect(embed.fields!.map((f) => f.name)).toEqual(['Top 3']);
+      expect(embed.fields!.some((f) => f.name.startsWith('What in the plot'))).toBe(false);
+    });
+  });
+
+  it("shows the answer's warnings first in the embed", async () => {
+    await withBot(`${worker.url}/predict`, {}, async () => {
+      const { edit } = await invoke({ plot: 'zombie' });
+      const embed = embedOf(await edit());
+      const expected = await predictDirect(worker.url, 'zombie');
+      expect(expected.warnings.map((w) => w.code)).toContain('plot_too_short');
+      expectEmbedFor(embed, expected);
+      expect(embed.fields![0].name).toBe(WARNINGS_FIELD);
     });
   });
 
@@ -147,7 +158,7 @@ describe('/genre through the gateway with the real Worker', () => {
       const { edit } = await invoke({ plot });
       const embed = embedOf(await edit());
       expect(embed.title).toMatch(/^🎬 Others — most likely \S/);
-      expect(embed.fields![1]).toMatchObject({ name: 'What in the plot points to Others', value: expect.stringMatching(/^“.+”$/) });
+      expect(embed.fields!.at(-1)).toMatchObject({ name: 'What in the plot points to Others', value: expect.stringMatching(/^“.+”$/) });
       expectEmbedFor(embed, await predictDirect(worker.url, plot));
     });
   });
@@ -157,6 +168,8 @@ describe('/genre through the gateway with the real Worker', () => {
       const cases = [
         [{}, 'Give me a plot, a poster, or both'],
         [{ plot: '   ' }, 'Give me a plot, a poster, or both'],
+        // Refused by the API's word rule: answered before deferring, so no public "thinking…".
+        [{ plot: '?! …' }, 'That plot has no words'],
         [{ poster: poster('fake.png', { filename: 'notes.txt', contentType: 'text/plain' }) }, '`notes.txt` is not a poster I can read (text/plain)'],
         [{ poster: poster('fake.png', { filename: 'anim.gif', contentType: 'image/gif' }) }, 'Attach a JPEG, PNG, WebP or BMP image'],
         [{ poster: poster('poster.jpg', { size: 6 * 1024 * 1024 }) }, 'That poster is 6.0 MiB; the limit is 5.0 MiB'],
@@ -170,6 +183,7 @@ describe('/genre through the gateway with the real Worker', () => {
     });
   });
 
+  // The deferral is deleted and the error sent as an ephemeral follow-up: only the caller sees it.
   it('passes on the Worker refusing an attachment labelled PNG that is text, after the defer and privately, as the serverless command does', async () => {
     await withBot(`${worker.url}/predict`, {}, async () => {
       const { callback, followUp } = await invoke({ poster: poster('fake.png') });
@@ -185,15 +199,6 @@ describe('/genre through the gateway with the real Worker', () => {
       const content = contentOf(await followUp());
       expect(content).toBe('I could not download the poster (it is not on a host this bot downloads from). Try attaching it again.');
       expect(logs.join('\n')).toContain('allowed: 127.0.0.1');
-    });
-  });
-
-  it('tells only the caller when the Worker refuses the input after the defer: the deferral is deleted, the error sent as an ephemeral follow-up', async () => {
-    await withBot(`${worker.url}/predict`, {}, async () => {
-      // Control characters pass the pre-defer checks; the Worker finds no word in them (400 invalid_plot).
-      const { callback, followUp } = await invoke({ plot: '\u0007\u0007\u0007' });
-      expect(callback.body).toMatchObject({ type: 5 });
-      expect(contentOf(await followUp())).toMatch(/^The classifier refused this input: /);
     });
   });
 

@@ -23,6 +23,7 @@ const scores: GenreScores = {
   evidence: { plot: [{ text: 'haunted\nhouse', weight: 1.9 }, { text: 'ghost', weight: 1.2 }] },
   modalities: ['plot', 'poster'],
   modelVersion: '2026-11-24.1',
+  warnings: [],
 };
 const others: GenreScores = {
   ...scores,
@@ -35,13 +36,14 @@ const others: GenreScores = {
 const embedLength = (e: APIEmbed) => [e.title, e.description, e.footer?.text, ...(e.fields ?? []).flatMap((f) => [f.name, f.value])].join('').length;
 
 describe('genre reply formatter', () => {
-  it('renders the top genre, three aligned bars, the plot evidence and the model version', () => {
+  it('renders the top genre, three aligned bars, the TMDB genres, the plot evidence and the model version', () => {
     expect(genreEmbed(scores, { posterUrl: 'https://cdn.discordapp.com/attachments/1/2/p.png' })).toEqual({
       title: '🎬 Horror',
       description: 'Most likely **Horror** (62.5%), judged from the plot and poster.',
       color: 0x2c2c2c,
       fields: [
         { name: 'Top 3', value: '```\nHorror      ████████░░░░  62.5%\nDrama       ██░░░░░░░░░░  20.0%\nDocumentary █░░░░░░░░░░░  10.0%\n```' },
+        { name: 'TMDB genres it would likely have (each scored on its own)', value: 'Horror 90% · Thriller 40% · Drama 30%' },
         // The phrase spans a line break in the plot; the field keeps it on one line.
         { name: 'What in the plot points to Horror', value: '“haunted house”, “ghost”' },
       ],
@@ -51,11 +53,22 @@ describe('genre reply formatter', () => {
     expect(genreEmbed(scores)).not.toHaveProperty('thumbnail');
   });
 
+  it('puts the answer\'s warnings first, in their plain words', () => {
+    const warnings = [
+      { code: 'plot_too_short' as const, message: 'The plot has only 1 word, too few to judge a genre well.' },
+      { code: 'low_confidence' as const, message: 'The model is unsure.' },
+    ];
+    const fields = genreEmbed({ ...scores, warnings }).fields!;
+    expect(fields[0]).toEqual({ name: '⚠️ Take this answer with care', value: '• The plot has only 1 word, too few to judge a genre well.\n• The model is unsure.' });
+    expect(fields[1].name).toBe('Top 3');
+    expect(genreEmbed(scores).fields!.some((f) => f.name.includes('care'))).toBe(false);
+  });
+
   it('names the three most likely of the genres merged into Others when Others is the top genre', () => {
     const embed = genreEmbed(others);
     expect(embed.title).toBe('🎬 Others — most likely Thriller, Crime, Romance');
     expect(embed.description).toBe('Most likely **Others** (50.0%), judged from the plot and poster.');
-    expect(embed.fields![1].name).toBe('What in the plot points to Others');
+    expect(embed.fields![2].name).toBe('What in the plot points to Others');
     // Another top genre keeps its plain title, whatever the TMDB genres.
     expect(genreEmbed({ ...others, genres: scores.genres }).title).toBe('🎬 Horror');
   });
@@ -63,24 +76,25 @@ describe('genre reply formatter', () => {
   it('has no evidence field without a plot', () => {
     const { evidence: _, ...posterOnly } = scores;
     const embed = genreEmbed({ ...posterOnly, modalities: ['poster'] });
-    expect(embed.fields!.map((f) => f.name)).toEqual(['Top 3']);
-    expect(genreEmbed({ ...scores, evidence: { plot: [] } }).fields!.map((f) => f.name)).toEqual(['Top 3']);
+    const names = ['Top 3', 'TMDB genres it would likely have (each scored on its own)'];
+    expect(embed.fields!.map((f) => f.name)).toEqual(names);
+    expect(genreEmbed({ ...scores, evidence: { plot: [] } }).fields!.map((f) => f.name)).toEqual(names);
   });
 
   it("escapes markdown in the user's phrases, and quotes at most five, each cut to 40 characters", () => {
     const phrases = ['Mr_Smith', 'ka**boom', 'x`y', 'a||b', 'a~~b', 'sixth'];
-    const escaped = genreEmbed({ ...scores, evidence: { plot: phrases.map((text) => ({ text, weight: 1 })) } }).fields![1].value;
+    const escaped = genreEmbed({ ...scores, evidence: { plot: phrases.map((text) => ({ text, weight: 1 })) } }).fields![2].value;
     expect(escaped).toBe('“Mr\\_Smith”, “ka\\*\\*boom”, “x\\`y”, “a\\|\\|b”, “a\\~\\~b”');
-    expect(genreEmbed({ ...scores, evidence: { plot: [{ text: 'back\\slash [x](https://e.example)', weight: 1 }] } }).fields![1].value).toBe(
+    expect(genreEmbed({ ...scores, evidence: { plot: [{ text: 'back\\slash [x](https://e.example)', weight: 1 }] } }).fields![2].value).toBe(
       '“back\\\\slash \\[x](https://e.example)”',
     );
     // Cut by code points: the emoji at the cut stays whole.
     const long = `${'a'.repeat(38)}🎬🎬${'z'.repeat(4000)}`;
-    expect(genreEmbed({ ...scores, evidence: { plot: [{ text: long, weight: 1 }] } }).fields![1].value).toBe(`“${'a'.repeat(38)}🎬…”`);
+    expect(genreEmbed({ ...scores, evidence: { plot: [{ text: long, weight: 1 }] } }).fields![2].value).toBe(`“${'a'.repeat(38)}🎬…”`);
 
     // The worst case: the longest phrases, every character escaped.
     const worst = genreEmbed({ ...others, evidence: { plot: Array.from({ length: 6 }, () => ({ text: '*_`|~\\'.repeat(1000), weight: 1 })) } });
-    expect(worst.fields![1].value.length).toBeLessThanOrEqual(1024);
+    expect(worst.fields![2].value.length).toBeLessThanOrEqual(1024);
     expect(embedLength(worst)).toBeLessThanOrEqual(6000);
     expect(worst.title!.length).toBeLessThanOrEqual(256);
   });
@@ -139,6 +153,9 @@ describe('/genre command data and input checks', () => {
     expect(checkGenreRequest({ plot: `Lost. ${'🎬'.repeat(4994)}` }).ok).toBe(true);
     expect(checkGenreRequest({ plot: `Lost. ${'🎬'.repeat(4995)}` })).toMatchObject({ ok: false, problem: { kind: 'plot_too_long', length: 5001 } });
     expect(checkGenreRequest({ plot: ' \n ' })).toMatchObject({ ok: false, problem: { kind: 'missing_input' } });
+    // The API's word rule, before deferring: no public "thinking…" for a plot it will refuse.
+    expect(checkGenreRequest({ plot: '?! …' })).toMatchObject({ ok: false, problem: { kind: 'plot_no_words' } });
+    expect(problemMessage({ kind: 'plot_no_words' })).toContain('That plot has no words');
     expect(checkGenreRequest({ plot: '  A plot. ' })).toEqual({ ok: true, plot: 'A plot.', poster: undefined });
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { othersPlot } from '../support/othersPlot';
 import { startWorker, type StartedWorker } from '../support/worker';
 import { startFakeDiscord, type FakeDiscord } from './fakeDiscord';
-import { discordSigner, expectEmbedFor, genreInteraction, PLOTS, POSTERS, predictDirect, startPosterServer, type LocalServer } from './support';
+import { discordSigner, expectEmbedFor, genreInteraction, PLOTS, POSTERS, predictDirect, startPosterServer, WARNINGS_FIELD, type LocalServer } from './support';
 
 // Serverless mode: Discord's signed HTTP interactions to the real Worker's POST /interactions, which
 // classifies in-process and edits the deferred response on the fake Discord (DISCORD_API_BASE).
@@ -128,7 +128,17 @@ describe('/genre over HTTP interactions', () => {
     expectEmbedFor(embed, await predictDirect(worker.url, PLOTS.horror, POSTERS.jpeg));
     expect(embed.thumbnail).toEqual({ url });
     expect(embed.description).toContain('plot and poster');
-    expect(embed.fields![1].name).toBe('What in the plot points to Horror');
+    expect(embed.fields!.at(-1)!.name).toBe('What in the plot points to Horror');
+  });
+
+  it("shows the answer's warnings first in the embed", async () => {
+    const interaction = genreInteraction(discord.applicationId, { plot: 'zombie' });
+    expect(await (await postSigned(interaction)).json()).toEqual({ type: 5 });
+    const embed = ((await editOf(interaction.token)).body as { embeds: APIEmbed[] }).embeds[0];
+    const expected = await predictDirect(worker.url, 'zombie');
+    expect(expected.warnings.map((w) => w.code)).toContain('plot_too_short');
+    expectEmbedFor(embed, expected);
+    expect(embed.fields![0].name).toBe(WARNINGS_FIELD);
   });
 
   it('names the likely TMDB genres in the title when the answer is Others', async () => {
@@ -137,13 +147,15 @@ describe('/genre over HTTP interactions', () => {
     expect(await (await postSigned(interaction)).json()).toEqual({ type: 5 });
     const embed = ((await editOf(interaction.token)).body as { embeds: APIEmbed[] }).embeds[0];
     expect(embed.title).toMatch(/^🎬 Others — most likely \S/);
-    expect(embed.fields![1].name).toBe('What in the plot points to Others');
+    expect(embed.fields!.at(-1)!.name).toBe('What in the plot points to Others');
     expectEmbedFor(embed, await predictDirect(worker.url, plot));
   });
 
   it('answers input problems at once, ephemerally, without a follow-up', async () => {
     for (const [options, text] of [
       [{}, 'Give me a plot, a poster, or both'],
+      // Refused by the API's word rule: answered before deferring, so no public "thinking…".
+      [{ plot: '?! …' }, 'That plot has no words'],
       [{ poster: { url: `${posters.url}/attachments/fake.png`, filename: 'clip.mp4', contentType: 'video/mp4' } }, '`clip.mp4` is not a poster I can read (video/mp4)'],
     ] as const) {
       const interaction = genreInteraction(discord.applicationId, options);

@@ -13,6 +13,7 @@ const PREDICTION = {
   modalities: ['plot'],
   modelVersion: 'test-1',
   plotWords: { read: 12, total: 12 },
+  warnings: [],
   timings: { loadMs: 1, decodeMs: 1, modelMs: 1, totalMs: 3, cached: false },
 };
 

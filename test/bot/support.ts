@@ -117,6 +117,7 @@ export interface DirectPrediction {
   tmdbGenres: { genre: string; probability: number }[];
   evidence?: { plot: { text: string; weight: number }[] };
   modelVersion: string;
+  warnings: { code: string; message: string }[];
 }
 
 /** What the Worker itself answers for the same input, to compare the embed with. */
@@ -129,9 +130,13 @@ export async function predictDirect(workerUrl: string, plot: string | undefined,
   return (await res.json()) as DirectPrediction;
 }
 
+export const WARNINGS_FIELD = '⚠️ Take this answer with care';
+export const TMDB_FIELD = 'TMDB genres it would likely have (each scored on its own)';
+
 /**
- * The embed shows the top genre (for Others, the three most likely of the TMDB genres it merges), the top
- * three with 12-cell bars and percentages, the first five evidence phrases of a plot, and the model version.
+ * The embed shows the top genre (for Others, the three most likely of the TMDB genres it merges), the
+ * answer's warnings first, the top three with 12-cell bars and percentages, the five most likely TMDB genres,
+ * the first five evidence phrases of a plot, and the model version.
  */
 export function expectEmbedFor(embed: APIEmbed, expected: DirectPrediction) {
   const [top, second, third] = expected.genres;
@@ -139,15 +144,23 @@ export function expectEmbedFor(embed: APIEmbed, expected: DirectPrediction) {
   expect(embed.title).toBe(top.genre === 'Others' ? `🎬 Others — most likely ${others.slice(0, 3).join(', ')}` : `🎬 ${top.genre}`);
   expect(embed.description).toContain(`**${top.genre}** (${(top.probability * 100).toFixed(1)}%)`);
   expect(embed.footer?.text).toBe(`model ${expected.modelVersion}`);
-  const rows = embed.fields![0].value.split('\n').filter((l) => /[█░]/.test(l));
+  const fields = embed.fields!;
+  const evidence = expected.evidence?.plot ?? [];
+  expect(fields.map((f) => f.name)).toEqual([
+    ...(expected.warnings.length ? [WARNINGS_FIELD] : []),
+    'Top 3',
+    TMDB_FIELD,
+    ...(evidence.length ? [`What in the plot points to ${top.genre}`] : []),
+  ]);
+  const field = (name: string) => fields.find((f) => f.name === name)!.value;
+  if (expected.warnings.length) expect(field(WARNINGS_FIELD)).toBe(expected.warnings.map((w) => `• ${w.message}`).join('\n'));
+  expect(field(TMDB_FIELD)).toBe(expected.tmdbGenres.slice(0, 5).map((g) => `${g.genre} ${Math.round(g.probability * 100)}%`).join(' · '));
+  const rows = field('Top 3').split('\n').filter((l) => /[█░]/.test(l));
   expect(rows).toHaveLength(3);
   [top, second, third].forEach((g, i) => {
     expect(rows[i]).toMatch(new RegExp(`^${g.genre}\\s+[█░]{12}\\s+${(g.probability * 100).toFixed(1)}%$`));
     expect((rows[i].match(/█/g) ?? []).length).toBe(Math.round(g.probability * 12));
   });
   // The test plots are plain words: nothing to escape or cut.
-  const evidence = expected.evidence?.plot ?? [];
-  expect(embed.fields!.slice(1)).toEqual(
-    evidence.length ? [{ name: `What in the plot points to ${top.genre}`, value: evidence.slice(0, 5).map((e) => `“${e.text}”`).join(', ') }] : [],
-  );
+  if (evidence.length) expect(field(`What in the plot points to ${top.genre}`)).toBe(evidence.slice(0, 5).map((e) => `“${e.text}”`).join(', '));
 }

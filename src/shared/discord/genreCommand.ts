@@ -1,7 +1,7 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { LIMITS, POSTER_DECODE_LIMITS } from '../limits';
 import { overPixelLimits } from '../imageDecode';
-import { plotLength } from '../plotText';
+import { hasWord, plotLength } from '../plotText';
 
 // Shared by the discord.js bot and the Worker's /interactions route. Plain JSON typed with
 // discord-api-types (type imports only): its runtime enums would add ~90 KB to the Worker bundle,
@@ -54,6 +54,8 @@ export interface GenreRequest {
 export type GenreProblem =
   | { kind: 'missing_input' }
   | { kind: 'plot_too_long'; length: number }
+  /** Punctuation or emoji only: the API refuses it (invalid_plot). */
+  | { kind: 'plot_no_words' }
   | { kind: 'not_image'; filename: string; contentType?: string | null }
   | { kind: 'poster_too_large'; size: number }
   | { kind: 'poster_too_many_pixels'; width: number; height: number }
@@ -65,14 +67,15 @@ export type GenreProblem =
   | { kind: 'predict_timeout'; seconds: number };
 
 /**
- * Checks made before deferring, so that their answer can be an immediate ephemeral message.
- * A blank plot counts as absent.
+ * Checks made before deferring, so that their answer can be an immediate ephemeral message: the API's own
+ * plot rule (length, a word) and what Discord tells of the attachment. A blank plot counts as absent.
  */
 export function checkGenreRequest(request: GenreRequest): { ok: true; plot?: string; poster?: PosterAttachment } | { ok: false; problem: GenreProblem } {
   const plot = request.plot?.trim() || undefined;
   const { poster } = request;
   if (plot === undefined && poster === undefined) return { ok: false, problem: { kind: 'missing_input' } };
   if (plot !== undefined && plotLength(plot) > LIMITS.plotMaxChars) return { ok: false, problem: { kind: 'plot_too_long', length: plotLength(plot) } };
+  if (plot !== undefined && !hasWord(plot)) return { ok: false, problem: { kind: 'plot_no_words' } };
   if (poster) {
     const type = poster.contentType?.split(';')[0].trim().toLowerCase();
     if (type === undefined || !(type in POSTER_FORMATS)) {

@@ -6,7 +6,7 @@ import { LIMITS } from '../limits';
 import { POSTER_FORMAT_LIST, type GenreProblem } from './genreCommand';
 
 /** The part of a /predict answer that the reply shows. */
-export type GenreScores = Pick<Prediction, 'genres' | 'tmdbGenres' | 'evidence' | 'modalities' | 'modelVersion'>;
+export type GenreScores = Pick<Prediction, 'genres' | 'tmdbGenres' | 'evidence' | 'modalities' | 'modelVersion' | 'warnings'>;
 
 const BAR_CELLS = 12;
 const COLOURS: Record<string, number> = {
@@ -24,6 +24,8 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /** How many of the 13 genres merged into Others the title names: the evaluation scores this top 3 (`othersTop3`). */
 const OTHERS_NAMED = 3;
+/** TMDB genres the embed lists: as many as the web page and `npm run classify` show. */
+const TMDB_SHOWN = 5;
 /** Evidence phrases the embed quotes, and the characters each keeps: well inside a field's 1,024 even when escaped. */
 const EVIDENCE_SHOWN = 5;
 const EVIDENCE_PHRASE_MAX = 40;
@@ -54,9 +56,16 @@ export function probabilityBar(probability: number): string {
   return '█'.repeat(filled) + '░'.repeat(BAR_CELLS - filled);
 }
 
+/** The TMDB genres most likely listed for the movie, each with its own probability. */
+const tmdbLine = (scores: Pick<GenreScores, 'tmdbGenres'>) =>
+  scores.tmdbGenres
+    .slice(0, TMDB_SHOWN)
+    .map((g) => `${g.genre} ${Math.round(g.probability * 100)}%`)
+    .join(' · ');
+
 /**
- * The reply embed: top genre (for Others, its most likely TMDB genres), the three most likely genres with
- * bars, the plot's strongest evidence, the poster, the model version.
+ * The reply embed: top genre (for Others, its most likely TMDB genres), any warning first, the three most
+ * likely genres with bars, the TMDB genres, the plot's strongest evidence, the poster, the model version.
  */
 export function genreEmbed(scores: GenreScores, options: { posterUrl?: string } = {}): APIEmbed {
   const [top] = scores.genres;
@@ -69,8 +78,11 @@ export function genreEmbed(scores: GenreScores, options: { posterUrl?: string } 
     description: `Most likely **${top.genre}** (${percent(top.probability)}), judged from the ${scores.modalities.join(' and ')}.`,
     color: COLOURS[top.genre],
     fields: [
+      ...(scores.warnings.length ? [{ name: '⚠️ Take this answer with care', value: scores.warnings.map((w) => `• ${w.message}`).join('\n') }] : []),
       // A code block keeps the bars aligned.
       { name: 'Top 3', value: `\`\`\`\n${rows.join('\n')}\n\`\`\`` },
+      // Scored one by one (a movie has several), so they need not agree with the seven genres' ranking above.
+      { name: 'TMDB genres it would likely have (each scored on its own)', value: tmdbLine(scores) },
       ...(evidence.length ? [{ name: `What in the plot points to ${top.genre}`, value: evidencePhrases(evidence) }] : []),
     ],
     ...(options.posterUrl ? { thumbnail: { url: options.posterUrl } } : {}),
@@ -91,6 +103,8 @@ export function problemMessage(problem: GenreProblem): string {
   switch (problem.kind) {
     case 'missing_input':
       return `Give me a plot, a poster, or both. ${USAGE}`;
+    case 'plot_no_words':
+      return `That plot has no words. Write what happens in the movie in a sentence or two. ${USAGE}`;
     case 'plot_too_long':
       return `That plot has ${problem.length} characters; the limit is ${LIMITS.plotMaxChars}. Shorten it and try again.`;
     case 'not_image':
