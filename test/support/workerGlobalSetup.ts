@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { modelObjects, writeGeneratedFiles } from '../../models/publish/modelFiles';
-import { sharedPaths } from '../../models/paths';
+import { readManifest } from '../../models/export/artifacts';
+import { ARTIFACTS_DIR, sharedPaths } from '../../models/paths';
+import { scaledWeights } from './modelVariants';
 import { gradient, pngClaiming, pngInflatingTo, toJpeg, toPng, toWebp } from './imageFixtures';
 import { referenceCases } from './referenceCases';
 
@@ -67,8 +69,12 @@ export default async function setup(project: TestProject) {
     text: b64(new TextEncoder().encode('definitely not an image')),
   };
 
+  const fusionHead = join(ARTIFACTS_DIR, (await readManifest(ARTIFACTS_DIR)).models.fusionHead.file);
+  const fusionVariant = scaledWeights(new Uint8Array(await readFile(fusionHead)), 0.5);
+
   const server = await startPosterServer(jpeg);
   project.provide('models', models);
+  project.provide('fusionHeadVariant', b64(fusionVariant));
   project.provide('fixtures', fixtures);
   project.provide('reference', await referenceCases());
   project.provide('posterServerPort', (server.address() as { port: number }).port);

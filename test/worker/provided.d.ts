@@ -16,6 +16,8 @@ declare module 'vitest' {
     models: Record<string, string>;
     fixtures: Record<'jpeg' | 'png' | 'webp' | 'bmp' | 'truncatedJpeg' | 'bomb' | 'thin' | 'inflationBomb' | 'gif' | 'text', string>;
     reference: ReferenceCase[];
+    /** base64 fusion_head.onnx with its weights halved: answers differently from the published one */
+    fusionHeadVariant: string;
     posterServerPort: number;
   }
 }
