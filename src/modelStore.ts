@@ -1,7 +1,8 @@
 import { ApiError } from './apiError';
 import type { InferenceSession } from 'onnxruntime-web/wasm';
 import { createSession, ort, wasmHeapBytes } from './ortRuntime';
-import { GenreClassifier, ModelUnavailableError, type AnswerKind } from './shared/classifier';
+import type { Health } from './shared/apiSchemas';
+import { GenreClassifier, ModelUnavailableError } from './shared/classifier';
 import { MODEL_KEYS, modelManifestSchema, objectKey, type FileEntry, type ModelKey, type ModelManifest } from './shared/modelManifest';
 import type { Env } from './env';
 
@@ -72,8 +73,8 @@ const complete = (v: Version) => Object.keys(v.unavailable).length === 0;
 const servesAnything = (v: Version) => Object.values(v.models.classifier.answers()).some(Boolean);
 
 /**
- * Every live ONNX session, by the sha256 of its file: a version reuses the sessions of the files it shares
- * with the one before. Only the served version's sessions are kept.
+ * Every live ONNX session, by the sha256 of its file: only the served version's. A version whose files all
+ * have sessions reuses them (see load()).
  */
 const sessions = new Map<string, InferenceSession>();
 
@@ -324,22 +325,7 @@ export async function servedManifest(env: ModelEnv): Promise<ModelManifest> {
   return version.models.manifest;
 }
 
-export interface Readiness {
-  status: 'ok' | 'degraded' | 'unavailable';
-  /** Why the status is not ok. */
-  reason?: string;
-  models: {
-    loaded: boolean;
-    version?: string;
-    loads: number;
-    loadMs?: number;
-    answers: Record<AnswerKind, boolean>;
-    /** Why each model that is not loaded is not. */
-    unavailable: Partial<Record<ModelKey, string>>;
-    /** Why the newest manifest.json is not the served version, if it is not. */
-    reloadError?: string;
-  };
-}
+export type Readiness = Omit<Health, 'wasmHeapBytes'>;
 
 /** Whether this isolate can serve (loading the models if need be), for GET /health. */
 export async function readiness(env: ModelEnv): Promise<Readiness> {

@@ -101,4 +101,6 @@ export const healthResponse = z
   })
   .openapi('Health');
 
+export type Health = z.infer<typeof healthResponse>;
+
 export const genresResponse = z.object({ genres: z.array(z.enum(GENRES)) }).openapi('Genres');

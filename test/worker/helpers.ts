@@ -1,6 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { inject } from 'vitest';
 import type { Env } from '../../src/env';
+import type { Health } from '../../src/shared/apiSchemas';
 import { objectKey, type ModelKey, type ModelManifest } from '../../src/shared/modelManifest';
 
 export const testEnv = env as unknown as Env & { POSTER_SERVER: string };
@@ -91,20 +92,6 @@ export const corrupted = (bytes: Uint8Array) => bytes.map((b) => b ^ 0x5a);
 
 /** A file whose sha256 the manifest can name but that onnxruntime cannot load. */
 export const notOnnx = new TextEncoder().encode('not an ONNX model, though manifest.json names its sha256');
-
-export interface Health {
-  status: 'ok' | 'degraded' | 'unavailable';
-  reason?: string;
-  models: {
-    loaded: boolean;
-    version?: string;
-    loads: number;
-    answers: { plot: boolean; poster: boolean; plotAndPoster: boolean };
-    unavailable: Record<string, string>;
-    reloadError?: string;
-  };
-  wasmHeapBytes?: number;
-}
 
 export async function health(): Promise<Health & { httpStatus: number }> {
   const res = await call('/health');
