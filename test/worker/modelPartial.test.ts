@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
-import type { Prediction } from '../../src/predict';
 import { objectKey } from '../../src/shared/modelManifest';
 import { call, corrupted, errorOf, fromB64, health, logLines, notOnnx, postForm, publishedFile, publishedManifest, publishVersion, putModels, testEnv } from './helpers';
 
