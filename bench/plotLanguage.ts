@@ -1,8 +1,8 @@
 /**
  * `npm run bench:language` (`npx tsx bench/plotLanguage.ts`): the language-identification libraries measured for the `plot_not_english`
  * warning, and the detector chosen among them (`src/shared/plotLanguage.ts`). Prints Markdown tables; asserts
- * nothing. Only eld is a dependency; the others are measured when installed without saving, e.g.
- * `npm install --no-save franc-min@6.2.0 franc@6.2.0 franc-all@7.2.0 tinyld@1.3.4 languagedetect@2.0.0 lande@1.0.10 @nlpjs/language@4.25.0 cld3-asm@4.0.0`
+ * nothing. Only franc-min is a dependency; the others are measured when installed without saving, e.g.
+ * `npm install --no-save eld@2.1.0 franc@6.2.0 franc-all@7.2.0 tinyld@1.3.4 languagedetect@2.0.0 lande@1.0.10 @nlpjs/language@4.25.0 cld3-asm@4.0.0`
  * (`npm ci` removes them again), and skipped otherwise. docs/decisions/plot-language.md reads the figures.
  */
 import { execFile } from 'node:child_process';
@@ -253,36 +253,28 @@ async function candidatesTable(data: Data): Promise<void> {
 
 /** English plots cut to their first n words against the fixture's other plots cut the same way, under four rules. */
 async function floorTable(data: Data): Promise<void> {
-  const { eld } = await import('eld/extrasmall');
-  const { NOT_ENGLISH_SCORE_RATIO } = await import('../src/shared/plotLanguage');
+  const { francAll } = await import('franc-min');
   const english = data.validation.map((m) => m.overview);
   const foreign = data.fixture.filter((p) => p.language !== 'en').map((p) => p.text);
   /** English's score over the top language's; undefined when the top language is English (or none). */
   const ratio = (text: string) => {
-    const r = eld.detect(text);
-    if (!flags(r.language)) return undefined;
-    const scores = r.getScores();
-    return (scores.en ?? 0) / scores[r.language];
+    const scores = francAll(text, { minLength: 1 });
+    const [top, score] = scores[0];
+    if (!flags(top)) return undefined;
+    return (scores.find(([code]) => code === 'eng')?.[1] ?? 0) / score;
   };
-  const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined);
-  // Flagged when English is below this share of the top language (Infinity: whenever the top language is not
-  // English); the chosen share against one lower and one higher.
-  const shares = [Infinity, 0.7, NOT_ENGLISH_SCORE_RATIO, 0.9];
+  // Flagged when English is below this share of the top language (Infinity: whenever the top language is not English).
+  const shares = [Infinity, 0.7, 0.8, 0.9];
   const label = (share: number) => (share === Infinity ? 'top language not English' : `English below ${share} of the top`);
-  const [foreignRatios, englishRatios] = [defined(foreign.map(ratio)), defined(english.map(ratio))];
-  console.log(`\n## Short text: eld (extrasmall) on the first n words of a plot\n`);
+  console.log(`\n## Short text: franc-min on the first n words of a plot\n`);
   console.log(
     `English: the ${english.length} plots of the validation split; other languages: the fixture's ${foreign.length}. ` +
       `Words as \`countWords\` in src/shared/plotLanguage.ts counts them. A plot with fewer than n words is left out. ` +
       `Each cell: English plots flagged / other plots flagged.\n`,
   );
-  console.log(
-    `Whole plots, English's score over the top language's: at most ${Math.max(...foreignRatios).toFixed(2)} in the fixture's other-language plots; ` +
-      `in the ${englishRatios.length} validation plots whose top language is not English: ${englishRatios.map((x) => x.toFixed(2)).sort().join(', ')}.\n`,
-  );
   console.log(`| n | ${shares.map(label).join(' | ')} |`);
   console.log(`|---|${shares.map(() => '---').join('|')}|`);
-  for (const n of [3, 4, 5, 6, 7, 8, 10, 12, 15]) {
+  for (const n of [5, 8, 10, 15, 20, 25, 30]) {
     const cut = (texts: string[]) => texts.map((t) => firstWords(t, n)).filter((t): t is string => t !== undefined);
     const [e, f] = [cut(english).map(ratio), cut(foreign).map(ratio)];
     const flagged = (rs: (number | undefined)[], share: number) => rs.filter((r) => r !== undefined && r < share).length;
@@ -292,17 +284,22 @@ async function floorTable(data: Data): Promise<void> {
 
 /** The shipped detector: the test split, the fixture by language, and real plots of every length. */
 async function shippedTables(data: Data): Promise<void> {
-  const { plotLanguage, NOT_ENGLISH_SCORE_RATIO, PLOT_LANGUAGE_MIN_WORDS } = await import('../src/shared/plotLanguage');
+  const { plotLanguage, NOT_ENGLISH_BELOW, LONG_PLOT_WORDS, PLOT_LANGUAGE_MIN_WORDS } = await import('../src/shared/plotLanguage');
   const answers = new Map<string, PlotLanguage>();
-  const texts = [...data.test.map((m) => m.overview), ...data.fixture.map((p) => p.text)];
-  for (const text of texts) answers.set(text, await plotLanguage(text));
+  const texts = [...data.test.map((m) => m.overview), ...data.validation.map((m) => m.overview), ...data.fixture.map((p) => p.text)];
+  for (const text of texts) answers.set(text, plotLanguage(text));
   const notEnglish = (text: string) => {
     const r = answers.get(text)!;
     return r.judged && !r.english;
   };
   const flaggedTest = data.test.filter((m) => notEnglish(m.overview));
   const unjudgedTest = data.test.filter((m) => !answers.get(m.overview)!.judged).length;
-  console.log(`\n## The detector: src/shared/plotLanguage.ts (eld extrasmall, at least ${PLOT_LANGUAGE_MIN_WORDS} words, English below ${NOT_ENGLISH_SCORE_RATIO} of the top)\n`);
+  console.log(
+    `\n## The detector: src/shared/plotLanguage.ts (franc-min, at least ${PLOT_LANGUAGE_MIN_WORDS} words, English below ` +
+      `${NOT_ENGLISH_BELOW.short} of the top under ${LONG_PLOT_WORDS} words, below ${NOT_ENGLISH_BELOW.long} from there)\n`,
+  );
+  const flaggedValidation = data.validation.filter((m) => notEnglish(m.overview));
+  console.log(`Validation split: ${share(flaggedValidation.length, data.validation.length)} flagged (tmdb_id ${flaggedValidation.map((m) => m.tmdbId).join(', ') || 'none'}).`);
   console.log(
     `Test split: ${share(flaggedTest.length, data.test.length)} flagged (tmdb_id ${flaggedTest.map((m) => m.tmdbId).join(', ') || 'none'}), ` +
       `${unjudgedTest} not judged (too short).`,
@@ -343,7 +340,7 @@ async function shippedTables(data: Data): Promise<void> {
   const rows = buckets.map(() => ({ n: 0, flagged: 0 }));
   const started = performance.now();
   for (const plot of plots) {
-    const r = await plotLanguage(plot);
+    const r = plotLanguage(plot);
     const row = rows[buckets.findIndex(([, lo, hi]) => r.words >= lo && r.words <= hi)];
     row.n++;
     if (r.judged && !r.english) row.flagged++;
@@ -358,7 +355,7 @@ async function shippedTables(data: Data): Promise<void> {
   buckets.forEach(([label], i) => console.log(`| ${label} | ${rows[i].n} | ${share(rows[i].flagged, rows[i].n || 1)} |`));
 }
 
-// The detector and eld are imported only where they are used, so that a `--load` process measures eld alone.
+// The detector and franc-min are imported only where they are used, so that a `--load` process measures one candidate alone.
 if (process.argv[2] === '--load') {
   const candidate = CANDIDATES.find((c) => c.name === process.argv[3]);
   if (!candidate) throw new Error(`no candidate ${process.argv[3]}`);

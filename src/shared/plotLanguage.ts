@@ -1,20 +1,23 @@
-// Whether a plot is written in English, for the `plot_not_english` warning. eld (pure JS, 60 languages) was
-// chosen by measurement, and the two constants below too: docs/decisions/plot-language.md.
+import { francAll } from 'franc-min';
+
+// Whether a plot is written in English, for the `plot_not_english` warning. franc-min (pure JS trigrams, 82
+// languages) and the constants below were chosen by measurement: docs/decisions/plot-language.md.
 
 /** Plots with fewer words are not judged: below it, too many short English plots read as another language. */
 export const PLOT_LANGUAGE_MIN_WORDS = 8;
 
 /**
- * A plot is called not English only when English scores below this share of the top language's score.
- * Foreign names or a quoted title can put another language on top in an English plot, with English close
- * behind (0.8 or more); in a plot written in another language English is further behind (0.73 at most).
+ * A plot is called not English only when English scores below this share of the top language's score:
+ * short plots, whose trigram scores are noisier, need a wider gap than long ones.
  */
-export const NOT_ENGLISH_SCORE_RATIO = 0.8;
+export const NOT_ENGLISH_BELOW = { short: 0.8, long: 0.9 } as const;
+/** Plots of this many words or more are long. */
+export const LONG_PLOT_WORDS = 25;
 
 export type PlotLanguage =
-  /** Too short to tell, or no language found (digits, emoji, a script eld does not know). */
+  /** Too short to tell, or no language found (digits, emoji). */
   | { judged: false; words: number }
-  /** `language`: an ISO 639-1 code, `en` whenever `english` is true. */
+  /** `language`: franc's ISO 639-3 code (a hint: close languages are confused), `eng` whenever `english` is true. */
   | { judged: true; words: number; english: boolean; language: string };
 
 // Words as Unicode segments them, so that Chinese and Japanese, written without spaces, count words too.
@@ -26,18 +29,15 @@ export function countWords(text: string): number {
   return words;
 }
 
-// eld's tables take about 28 MiB of heap and a few hundred ms to build: imported on the first plot to
-// judge rather than at the Worker's start-up (wrangler bundles it, and evaluates it only then).
-let eld: Promise<(typeof import('eld/extrasmall'))['eld']> | undefined;
-
-export async function plotLanguage(plot: string): Promise<PlotLanguage> {
+export function plotLanguage(plot: string): PlotLanguage {
   const words = countWords(plot);
   if (words < PLOT_LANGUAGE_MIN_WORDS) return { judged: false, words };
-  eld ??= import('eld/extrasmall').then((m) => m.eld);
-  const result = (await eld).detect(plot);
-  const top = result.language;
-  if (!top) return { judged: false, words };
-  const scores = result.getScores();
-  const english = top === 'en' || (scores.en ?? 0) >= NOT_ENGLISH_SCORE_RATIO * (scores[top] ?? 0);
-  return { judged: true, words, english, language: english ? 'en' : top };
+  // Every language's score, the top one first at 1.
+  const scores = francAll(plot, { minLength: 1 });
+  const [top, topScore] = scores[0];
+  if (top === 'und') return { judged: false, words };
+  const englishScore = scores.find(([code]) => code === 'eng')?.[1] ?? 0;
+  const share = words >= LONG_PLOT_WORDS ? NOT_ENGLISH_BELOW.long : NOT_ENGLISH_BELOW.short;
+  const english = top === 'eng' || englishScore >= share * topScore;
+  return { judged: true, words, english, language: english ? 'eng' : top };
 }
