@@ -19,11 +19,11 @@ export interface Prediction extends Omit<Classification, 'timings'> {
   timings: { loadMs: number; decodeMs: number; modelMs: number; totalMs: number };
 }
 
-let webpReady: Promise<void> | undefined;
+let webpSet: Promise<void> | undefined;
 
 async function decodePoster(poster: Uint8Array): Promise<RgbaImage> {
-  webpReady ??= setWebpDecoderModule(webpWasm);
-  await webpReady;
+  webpSet ??= setWebpDecoderModule(webpWasm);
+  await webpSet;
   try {
     return await decodeImage(poster, POSTER_DECODE_LIMITS);
   } catch (err) {

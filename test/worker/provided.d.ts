@@ -14,7 +14,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** R2 key -> base64 bytes of every served model object */
     models: Record<string, string>;
-    fixtures: Record<'jpeg' | 'png' | 'webp' | 'bmp' | 'truncatedJpeg' | 'bomb' | 'thin' | 'inflationBomb' | 'gif' | 'text', string>;
+    fixtures: Record<'jpeg' | 'png' | 'webp' | 'bmp' | 'truncatedJpeg' | 'bomb' | 'thin' | 'jpegOverBudget' | 'inflationBomb' | 'gif' | 'text', string>;
     reference: ReferenceCase[];
     posterServerPort: number;
   }
