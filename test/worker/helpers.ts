@@ -1,8 +1,9 @@
+import type { D1Migration } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { inject } from 'vitest';
 import type { Env } from '../../src/env';
 
-export const testEnv = env as unknown as Env & { POSTER_SERVER: string };
+export const testEnv = env as unknown as Env & { POSTER_SERVER: string; TEST_MIGRATIONS: D1Migration[] };
 
 export const fromB64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
