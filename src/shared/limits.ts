@@ -39,9 +39,9 @@ export const LIMITS = {
  *   onnxruntime's WASM heap, models loaded      42.3 MB   GET /health wasmHeapBytes; never shrinks
  *   the WebP decoder's WASM heap                16.8 MB   from the first WebP poster on; never shrinks
  *   JS heap + ArrayBuffers, idle                14.2 MB   the models' JS side, the app
- *   one poster request in work, at its peak   <=44 MB   body, poster bytes, decoder buffers, tensors
+ *   one poster request in work, at its peak   <=44 MB   body, poster bytes, decoder buffers, tensors (43.3)
  *   -------------------------------------------------
- *   peak at concurrency 1 to 16               <=117 MB   flat: the others wait with their bodies unread
+ *   peak at concurrency 1 to 16               <=117 MB   116.6 measured; the others wait, bodies unread
  *
  * Before this bound (issue 25), JS heap alone grew with concurrency: 20.5 / 60.6 / 114 / 221 MB at 1 / 4 / 8 /
  * 16. A second slot would add another request's body and poster (12 MB for a JSON poster) on top of the

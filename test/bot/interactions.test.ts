@@ -41,9 +41,8 @@ function postSigned(payload: object | string, options: { timestamp?: string; key
   return post(options.send ?? body, { 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp });
 }
 
-let pings = 0;
-/** A PING with an id of its own: the Worker answers each interaction id once. */
-const ping = () => ({ id: String(++pings), application_id: '100000000000000001', type: 1, token: 'ping-token', version: 1 });
+/** A PING with an id of its own, also across runs (the Worker's local database keeps the ids it has seen). */
+const ping = () => ({ id: genreInteraction('100000000000000001', {}).id, application_id: '100000000000000001', type: 1, token: 'ping-token', version: 1 });
 
 describe('POST /interactions signature checks', () => {
   it('answers a signed PING with PONG', async () => {

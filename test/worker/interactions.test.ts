@@ -29,7 +29,7 @@ async function send({ body, headers }: { body: string; headers: Record<string, s
   return res;
 }
 
-let nextId = 700000000000000000n;
+let nextId = BigInt(Date.now()) << 22n;
 const interaction = (type: number, data?: object) => ({ id: String(nextId++), application_id: '100000000000000001', token: `token-${nextId}`, type, version: 1, data });
 const genre = (plot: string) => interaction(2, { type: 1, name: 'genre', options: [{ name: 'plot', type: 3, value: plot }] });
 

@@ -98,7 +98,7 @@ export function problemMessage(problem: GenreProblem): string {
     case 'poster_too_large':
       return `That poster is ${mib(problem.size)}; the limit is ${mib(LIMITS.posterMaxBytes)}. Attach a smaller image.`;
     case 'poster_too_many_pixels':
-      return `That poster is ${problem.width}×${problem.height} pixels; the limit is ${LIMITS.posterMaxPixels.toLocaleString('en-US')} pixels and ${LIMITS.posterMaxSide} a side (web-size posters such as 780×1170 fit). Attach a smaller image.`;
+      return `That poster is ${problem.width}×${problem.height} pixels; the limit is ${LIMITS.posterMaxPixels.toLocaleString('en-US')} pixels and ${LIMITS.posterMaxSide} a side (web-size posters such as 500×750 fit). Attach a smaller image.`;
     case 'poster_download':
       return `I could not download the poster (${problem.detail}). Try attaching it again.`;
     case 'predict_rejected':
