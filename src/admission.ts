@@ -16,16 +16,23 @@ export interface AdmissionLimits {
   retryAfterS: number;
 }
 
+/** How often a waiting request looks whether its turn has come. */
+const POLL_MS = 10;
+/** A place in line not looked at for this long belongs to a request that is gone (canceled): it is dropped. */
+const STALE_TICKET_MS = 1_000;
+
 /**
  * A counting semaphore with a bounded, time-limited line: work beyond it is refused with 503 and
- * Retry-After instead of piling up in the isolate's 128 MB. Hand-written rather than p-limit: workerd drops
- * the pending continuations of a canceled request (a client that hangs up), so a slot handed to one, or
- * held by one, would never come back; here slots carry a lease, and a release wakes every waiter, each of
- * which takes a slot only when it runs.
+ * Retry-After instead of piling up in the isolate's 128 MB. Hand-written rather than p-limit, for workerd:
+ * a request there must not wait on a promise that another request resolves (its continuation may never run,
+ * and the runtime then cancels it as hung), so a waiting request polls with its own timer instead of being
+ * woken; and a canceled request never gives back what it holds, so slots carry a lease and places in line
+ * expire when their request stops looking.
  */
 export class Admission {
   private readonly holders = new Set<{ since: number }>();
-  private waiters: (() => void)[] = [];
+  /** Waiting requests in order of arrival, each with when it last looked. */
+  private line: { seen: number }[] = [];
 
   constructor(readonly limits: AdmissionLimits) {}
 
@@ -39,21 +46,20 @@ export class Admission {
       return await work({ renew: () => (holder.since = Date.now()) });
     } finally {
       this.holders.delete(holder);
-      const woken = this.waiters;
-      this.waiters = [];
-      for (const wake of woken) wake();
     }
   }
 
   /** Slots in use and requests waiting, for tests and logs. */
   get load(): { working: number; waiting: number } {
-    return { working: this.holders.size, waiting: this.waiters.length };
+    this.prune();
+    return { working: this.holders.size, waiting: this.line.length };
   }
 
-  private hasFreeSlot(): boolean {
+  /** Drop slots past their lease and places in line no longer looked at. */
+  private prune(): void {
     const now = Date.now();
     for (const holder of this.holders) if (now - holder.since > this.limits.leaseMs) this.holders.delete(holder);
-    return this.holders.size < this.limits.slots;
+    this.line = this.line.filter((ticket) => now - ticket.seen <= STALE_TICKET_MS);
   }
 
   private take(): { since: number } {
@@ -63,20 +69,24 @@ export class Admission {
   }
 
   private async acquire(): Promise<{ since: number }> {
+    this.prune();
     // A newcomer does not pass those already waiting.
-    if (this.waiters.length === 0 && this.hasFreeSlot()) return this.take();
-    if (this.waiters.length >= this.limits.queue) throw this.refusal('are waiting');
-    const deadline = Date.now() + this.limits.maxWaitMs;
-    for (;;) {
-      let wake!: () => void;
-      const woken = new Promise<void>((resolve) => (wake = resolve));
-      this.waiters.push(wake);
-      const timer = setTimeout(wake, Math.max(0, deadline - Date.now()));
-      await woken;
-      clearTimeout(timer);
-      this.waiters = this.waiters.filter((w) => w !== wake);
-      if (this.hasFreeSlot()) return this.take();
-      if (Date.now() >= deadline) throw this.refusal(`have waited ${this.limits.maxWaitMs} ms`);
+    if (this.line.length === 0 && this.holders.size < this.limits.slots) return this.take();
+    if (this.line.length >= this.limits.queue) throw this.refusal('are waiting');
+    const ticket = { seen: Date.now() };
+    this.line.push(ticket);
+    const deadline = ticket.seen + this.limits.maxWaitMs;
+    try {
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        ticket.seen = Date.now();
+        this.prune();
+        // The first in line take the free slots.
+        if (this.line.indexOf(ticket) < this.limits.slots - this.holders.size) return this.take();
+        if (Date.now() >= deadline) throw this.refusal(`have waited ${this.limits.maxWaitMs} ms`);
+      }
+    } finally {
+      this.line = this.line.filter((t) => t !== ticket);
     }
   }
 

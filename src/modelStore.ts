@@ -6,6 +6,7 @@ import type { Health } from './shared/apiSchemas';
 import { GenreClassifier, ModelUnavailableError } from './shared/classifier';
 import { MODEL_KEYS, modelManifestSchema, objectKey, type FileEntry, type ModelKey, type ModelManifest } from './shared/modelManifest';
 import type { Env } from './env';
+import { tryGetContext } from 'hono/context-storage';
 import { log } from './log';
 
 /**
@@ -82,11 +83,10 @@ let reloadError: string | undefined;
 let rejected: string | undefined;
 /** The load or reload under way: one at a time. */
 let pending: Promise<void> | undefined;
-/** Closed while sessions are released and created: requests wait, then get the version that results. */
-let gate: Promise<void> | undefined;
+/** True while sessions are released and created: requests wait, then get the version that results. */
+let swapping = false;
 /** Requests running the models, whichever version: versions share sessions, so a release waits for all of them. */
 let inFlight = 0;
-let idle: (() => void) | undefined;
 let checkedAt = 0;
 let loads = 0;
 
@@ -98,16 +98,21 @@ function recheckMs(env: ModelEnv): number {
 
 /** How long a reload waits for the requests still using the old sessions before it gives up until the next check. */
 const DRAIN_TIMEOUT_MS = 10_000;
+/**
+ * How often a waiting request looks again (at the load another request runs, the end of a swap, the last
+ * request on the old sessions). In workerd a request must not wait on a promise that another request
+ * resolves: its continuation may never run, and the runtime then cancels it as hung. So waits poll shared
+ * state with the waiting request's own timer.
+ */
+const POLL_MS = 5;
 
-function drained(): Promise<boolean> {
-  if (inFlight === 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), DRAIN_TIMEOUT_MS);
-    idle = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-  });
+async function drained(): Promise<boolean> {
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  while (inFlight > 0) {
+    if (Date.now() >= deadline) return false;
+    await scheduler.wait(POLL_MS);
+  }
+  return true;
 }
 
 async function release(sha256s: string[], version: string): Promise<void> {
@@ -179,8 +184,8 @@ function rejectReload(upload: string, version: string, reason: string): void {
  * new file gets all its sessions created anew, after the old ones are released (keeping some would leave
  * holes too small for the new ones: measured in the decision record). The served version again, after a
  * model failed, only creates what is missing. Files are read and checked before any session is touched,
- * so a missing or corrupt file costs no WASM memory. When sessions are released, new requests wait at the
- * gate and those running finish first. A new version that fails while a complete one is served is rolled
+ * so a missing or corrupt file costs no WASM memory. When sessions are released, new requests wait for the
+ * swap to end and those running finish first. A new version that fails while a complete one is served is rolled
  * back: the served version's sessions are created again, from R2.
  */
 async function load(bucket: R2Bucket, manifest: ModelManifest, upload: string): Promise<void> {
@@ -202,12 +207,10 @@ async function load(bucket: R2Bucket, manifest: ModelManifest, upload: string): 
   if (old && complete(old) && Object.keys(failed).length > 0) return rejectReload(upload, manifest.version, Object.values(failed).join('; '));
 
   const releasing = [...sessions.keys()].some((sha256) => rebuild || !wanted(manifest, failed).has(sha256));
-  let open = () => {};
   if (old && releasing) {
-    gate = new Promise((resolve) => (open = resolve));
+    swapping = true;
     if (!(await drained())) {
-      gate = undefined;
-      open();
+      swapping = false;
       log('warn', 'model reload postponed: requests still use the loaded version', { serving: old.models.manifest.version, version: manifest.version });
       return;
     }
@@ -240,10 +243,7 @@ async function load(bucket: R2Bucket, manifest: ModelManifest, upload: string): 
       if (reason) log('error', 'model unavailable', { version: manifest.version, model: key, file: manifest.models[key].file, reason, answers: next.models.classifier.answers() });
     }
   } finally {
-    if (gate) {
-      gate = undefined;
-      open();
-    }
+    swapping = false;
   }
 }
 
@@ -275,20 +275,28 @@ async function update(bucket: R2Bucket): Promise<void> {
 /**
  * The version to serve this request with. Until one is loaded every request tries (concurrent ones share
  * the attempt); after that, the first request past the recheck interval checks R2 and waits for a reload
- * while the others keep the loaded version, except while sessions are swapped (they wait at the gate).
- * With `hold`, the request counts as in flight from the moment it passes the gate (no await in between).
+ * while the others keep the loaded version, except while sessions are swapped (they wait for the swap).
+ * With `hold`, the request counts as in flight from the moment the wait ends (no await in between).
  */
 async function ready(env: ModelEnv, hold = false): Promise<Version | undefined> {
   if (!pending && (!serving || Date.now() - checkedAt >= recheckMs(env))) {
     checkedAt = Date.now();
     pending = update(env.MODELS).finally(() => (pending = undefined));
-    await pending;
-  } else if (pending && !serving) {
+    // Finished even if the request that started it goes away (a client hanging up), since others wait for it.
+    keepAlive(pending);
     await pending;
   }
-  while (gate) await gate;
+  while ((pending && !serving) || swapping) await scheduler.wait(POLL_MS);
   if (hold && serving) inFlight++;
   return serving;
+}
+
+function keepAlive(work: Promise<void>): void {
+  try {
+    tryGetContext()?.executionCtx.waitUntil(work);
+  } catch {
+    // no execution context (a direct call, as in some tests): the caller awaits the work itself
+  }
 }
 
 /**
@@ -305,10 +313,7 @@ export async function withModels<T>(env: ModelEnv, use: (models: LoadedModels) =
     if (err instanceof ModelUnavailableError) throw unavailable(err.message);
     throw err;
   } finally {
-    if (--inFlight === 0) {
-      idle?.();
-      idle = undefined;
-    }
+    inFlight--;
   }
 }
 

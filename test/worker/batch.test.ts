@@ -109,7 +109,7 @@ describe('POST /predict/batch', () => {
     type Schema = { properties: Record<string, { maxItems?: number; minItems?: number }> };
     const doc = (await (await call('/openapi.json')).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, Schema> } };
     const operation = doc.paths['/predict/batch'].post;
-    expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '405', '413', '415', '503']);
+    expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '405', '413', '415', '429', '503']);
     expect(doc.components.schemas.BatchRequest.properties.movies).toMatchObject({ minItems: 1, maxItems: LIMITS.batchMaxMovies });
   });
 });
