@@ -6,6 +6,7 @@ import { corsWhenConfigured } from './cors';
 import { interactionsRoute } from './discord/interactions';
 import type { AppEnv } from './env';
 import { log, requestLog } from './log';
+import { feedbackRoute } from './routes/feedback';
 import { metaRoutes } from './routes/meta';
 import { predictRoute } from './routes/predict';
 import { predictBatchRoute } from './routes/predictBatch';
@@ -38,6 +39,7 @@ app.use(
 app.route('/', metaRoutes);
 app.route('/', predictRoute);
 app.route('/', predictBatchRoute);
+app.route('/', feedbackRoute);
 app.route('/', interactionsRoute);
 app.route('/', siteRoutes);
 

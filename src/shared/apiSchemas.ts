@@ -135,6 +135,32 @@ export const batchResponse = z
   })
   .openapi('BatchResponse');
 
+/** POST /feedback: a correction of an answer, with the input it was given for. */
+export const feedbackBody = z
+  .object({
+    ...predictJsonFields,
+    predicted: z.enum(GENRES).openapi({ description: 'The genre the service answered (`top.genre`)' }),
+    genre: z.enum(GENRES).openapi({ description: 'The genre the person says is right' }),
+    tmdbGenres: z
+      .array(z.enum(TMDB_GENRES))
+      .max(TMDB_GENRES.length)
+      .refine((names) => new Set(names).size === names.length, 'tmdbGenres lists a genre twice')
+      .optional()
+      .openapi({ description: "Optionally, the movie's TMDB genres, most important first" }),
+    comment: z
+      .string()
+      .trim()
+      .max(LIMITS.feedbackCommentMaxChars, `comment is longer than ${LIMITS.feedbackCommentMaxChars} characters`)
+      .optional()
+      .openapi({ description: `Optionally, a short note (at most ${LIMITS.feedbackCommentMaxChars} characters)` }),
+    modelVersion: z.string().min(1).max(100).openapi({ description: 'The `modelVersion` of the answer corrected' }),
+  })
+  .strict()
+  .refine((b) => !(b.poster && b.posterUrl), onePoster)
+  .openapi('Feedback');
+
+export const feedbackResponse = z.object({ id: z.number().int().positive().openapi({ description: 'The stored correction' }) }).openapi('FeedbackStored');
+
 export const errorResponse = z
   .object({ error: errorDetail })
   .openapi('Error');

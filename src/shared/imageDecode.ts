@@ -240,9 +240,10 @@ const jpegTooLarge = (width: number, height: number, limits: DecodeLimits) =>
 const wholeBuffer = (bytes: Uint8Array): ArrayBuffer =>
   bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer;
 
-/** Decode JPEG, PNG, WebP or BMP bytes to upright RGBA, refusing oversized images before decoding them. */
-export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<RgbaImage> {
-  const { format, width, height, orientation } = probeImage(bytes);
+/** An image's format and size from its header, refused as the decoder would refuse it (pixels, JPEG memory) without decoding it. */
+export function probeWithinLimits(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): ReturnType<typeof probeImage> {
+  const probed = probeImage(bytes);
+  const { format, width, height } = probed;
   if (overPixelLimits(width, height, limits)) {
     throw new ImageInputError(
       'image_too_large',
@@ -251,6 +252,12 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFA
   }
   const frame = format === 'jpeg' ? jpegFrame(bytes) : undefined;
   if (frame && jpegDecodeBytes(frame) > limits.maxJpegMemoryMB * 1024 * 1024) throw jpegTooLarge(width, height, limits);
+  return probed;
+}
+
+/** Decode JPEG, PNG, WebP or BMP bytes to upright RGBA, refusing oversized images before decoding them. */
+export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<RgbaImage> {
+  const { format, width, height, orientation } = probeWithinLimits(bytes, limits);
   // A missing decoder is the host's bug, not the client's: keep it out of the 4xx path below.
   if (format === 'webp' && !webpModule) throw new Error('WebP decoder not initialised: call setWebpDecoderModule first');
   let img: RgbaImage;

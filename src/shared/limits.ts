@@ -32,6 +32,8 @@ export const LIMITS = {
   batchMaxMovies: 100,
   /** Characters of a batch movie's `id`. */
   batchIdMaxChars: 200,
+  /** Characters of a POST /feedback `comment`. */
+  feedbackCommentMaxChars: 500,
   /** Time allowed to download a `posterUrl`. */
   posterUrlTimeoutMs: 5_000,
   posterUrlMaxRedirects: 3,
