@@ -100,7 +100,10 @@ export function calibrateTopLabel(p: ArrayLike<number>, map: TopLabelMap): Float
   return Float32Array.from(p, (v, c) => (c === top ? q : v * rest));
 }
 
-/** Each kind's cross-fitted validation ECE, and the map of the better kind fitted on all of validation (a tie goes to isotonic). */
+/**
+ * Each kind's cross-fitted validation ECE and NLL, and the map of the kind with the lower ECE fitted on all of
+ * validation; equal ECEs (to 4 decimals) go to the lower NLL.
+ */
 export function chooseTopLabelMap(probs: Float32Array[], labels: Int32Array, config: FusionConfig) {
   const kinds: TopLabelKind[] = ['isotonic', 'logistic per top genre'];
   const tried = kinds.map((kind) => {
@@ -111,6 +114,6 @@ export function chooseTopLabelMap(probs: Float32Array[], labels: Int32Array, con
     const { ece, nll } = calibration(calibrated, labels);
     return { kind, ece, nll };
   });
-  const best = tried.reduce((a, b) => (b.ece < a.ece ? b : a));
+  const best = tried.reduce((a, b) => (b.ece < a.ece || (b.ece === a.ece && b.nll < a.nll) ? b : a));
   return { map: fitTopLabelMap(probs, labels, best.kind, config), tried };
 }
