@@ -2,14 +2,12 @@
 //   options of docs/decisions/model-calibration.md, fitted on the validation split and scored there
 //   (cross-fitted) and on the test split, from the served models' answers.
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { ModelManifest } from '../../src/shared/modelManifest';
 import { DEFAULT_CONFIG } from '../config';
 import { classifyMovies, HEADS, splitMovies, type Head, type HeadResults } from '../evaluate/evaluate';
 import { ownLogProbs, ruledLogits } from '../evaluate/servedLogits';
-import { ARTIFACTS_DIR, sharedPaths } from '../paths';
 import { calibrationOptions, compareOptions, type AnswerRow } from '../train/calibrationOptions';
-import { runCli } from './args';
+import { runCli, splitStudyFlags } from './args';
 
 /** Each answer's ruled logits, and for fusion the heads' own log-probabilities of the same movie. */
 function answerRows(manifest: ModelManifest, answers: HeadResults): Record<Head, AnswerRow[]> {
@@ -28,13 +26,7 @@ function answerRows(manifest: ModelManifest, answers: HeadResults): Record<Head,
 }
 
 await runCli(async () => {
-  const { values } = parseArgs({
-    options: {
-      data: { type: 'string', default: sharedPaths().dataset },
-      artifacts: { type: 'string', default: ARTIFACTS_DIR },
-      out: { type: 'string' },
-    },
-  });
+  const values = splitStudyFlags();
   const progress = process.stderr.isTTY;
   const run = async (part: 'validation' | 'test') => classifyMovies(await splitMovies(values.data, part, values.artifacts), { artifactsDir: values.artifacts, progress });
   const [validation, test] = [await run('validation'), await run('test')];

@@ -1,15 +1,13 @@
 // `npx tsx models/cli/warningThresholds.ts [--data DIR] [--artifacts DIR] [--out FILE.json]`: the measurements
 //   behind src/shared/warningThresholds.ts (docs/decisions/answer-warnings.md), on the validation split.
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { PlotInputError, type HeadOutput, type HeadOutputs } from '../../src/shared/classifier';
 import { plotWords } from '../../src/shared/plotFeatures';
-import { answerFigures, confidenceBins, firstWords, lowConfidenceEdge, type AnswerFigures } from '../evaluate/answerWarnings';
+import { answerFigures, confidenceBins, firstWords, lowConfidenceEdge, shortestUseful, type AnswerFigures } from '../evaluate/answerWarnings';
 import { HEADS, readPoster, splitMovies } from '../evaluate/evaluate';
 import { loadNodeClassifier } from '../evaluate/nodeClassifier';
 import { summedFusionProbs } from '../evaluate/servedLogits';
-import { ARTIFACTS_DIR, sharedPaths } from '../paths';
-import { runCli } from './args';
+import { runCli, splitStudyFlags } from './args';
 
 /** Plot lengths measured: each validation plot of at least that many words, cut after them. */
 const LENGTHS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30];
@@ -24,13 +22,7 @@ const NATURAL = [
 ];
 
 await runCli(async () => {
-  const { values } = parseArgs({
-    options: {
-      data: { type: 'string', default: sharedPaths().dataset },
-      artifacts: { type: 'string', default: ARTIFACTS_DIR },
-      out: { type: 'string' },
-    },
-  });
+  const values = splitStudyFlags();
   const movies = await splitMovies(values.data, 'validation', values.artifacts);
   const classifier = await loadNodeClassifier({ artifactsDir: values.artifacts, threads: 2 });
   const { manifest } = classifier;
@@ -94,7 +86,8 @@ await runCli(async () => {
       return [head, { lowConfidenceEdge: lowConfidenceEdge(bins), bins }];
     }),
   );
-  const result = { modelVersion: manifest.version, split: 'validation', movies: rows.length, byLength, natural, confidence };
+  const plotTooShort = { plotOnly: shortestUseful(byLength, (r) => r.plot), withPoster: shortestUseful(byLength, (r) => r.plotAndPoster) };
+  const result = { modelVersion: manifest.version, split: 'validation', movies: rows.length, plotTooShort, byLength, natural, confidence };
   if (values.out) await writeFile(values.out, `${JSON.stringify(result, null, 2)}\n`);
 
   const f = (x: number | null) => (x === null ? '-' : x.toFixed(3));
@@ -112,5 +105,6 @@ await runCli(async () => {
   confidence.fusion.bins.forEach((b, k) => {
     if (HEADS.some((h) => confidence[h].bins[k].count)) console.log(`| ${b.from.toFixed(2)}-${b.to.toFixed(2)} | ${HEADS.map((h) => `${confidence[h].bins[k].count} / ${f(confidence[h].bins[k].accuracy)}`).join(' | ')} |`);
   });
-  console.log(`\nright less than half the time below: ${HEADS.map((h) => `${h} ${confidence[h].lowConfidenceEdge}`).join(', ')}`);
+  console.log(`\nplot_too_short: from ${plotTooShort.plotOnly} words on, the plot-only answer is as good as the poster-only one; with a poster, from ${plotTooShort.withPoster} words on the plot no longer pulls the answer below the poster's`);
+  console.log(`low_confidence: the top genre is right less than half the time below ${HEADS.map((h) => `${h} ${confidence[h].lowConfidenceEdge}`).join(', ')}`);
 });

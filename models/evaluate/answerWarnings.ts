@@ -59,3 +59,17 @@ export function lowConfidenceEdge(bins: ConfidenceBin[], minCount = 30): number 
   for (const bin of [...bins].reverse()) if (bin.count >= minCount && bin.accuracy! < 0.5) return bin.to;
   return null;
 }
+
+/**
+ * The shortest measured length from which on (at it and every longer one) `answer` reaches the poster-only
+ * answer's balanced accuracy on the same movies: below it, a plot tells less than the poster would (plot
+ * only), or pulls the poster's answer down (plot + poster).
+ */
+export function shortestUseful<Row extends { words: number; poster: AnswerFigures }>(byLength: Row[], answer: (row: Row) => AnswerFigures): number | null {
+  let shortest: number | null = null;
+  for (const row of [...byLength].reverse()) {
+    if (answer(row).balancedAccuracy < row.poster.balancedAccuracy) break;
+    shortest = row.words;
+  }
+  return shortest;
+}
