@@ -1,6 +1,5 @@
 import { GENRES } from '../../src/shared/labels';
 import { argmax } from '../evaluate/metrics';
-import { crossFit } from './crossFit';
 
 // Temperature scaling, one of the calibrations docs/decisions/model-calibration.md measures
 // (calibrationOptions.ts) against the top-label maps that the pipeline uses (topLabel.ts).
@@ -9,7 +8,7 @@ import { crossFit } from './crossFit';
  * The minimum of a function that falls, then rises, on [lo, hi], by golden-section search. Hand-written:
  * eight lines for a one-parameter fit, where an optimisation package would bring a general minimiser.
  */
-export function goldenMinimum(f: (x: number) => number, lo: number, hi: number, iterations = 80): number {
+function goldenMinimum(f: (x: number) => number, lo: number, hi: number, iterations = 80): number {
   const r = (Math.sqrt(5) - 1) / 2;
   let [a, b] = [lo, hi];
   for (let k = 0; k < iterations; k++) {
@@ -21,7 +20,7 @@ export function goldenMinimum(f: (x: number) => number, lo: number, hi: number, 
 }
 
 /** Mean negative log-likelihood of the labels under softmax(logits · scale), in float64 (the search needs its small differences). */
-export function meanNll(logits: ArrayLike<number>[], labels: ArrayLike<number>, scale = 1): number {
+function meanNll(logits: ArrayLike<number>[], labels: ArrayLike<number>, scale = 1): number {
   let sum = 0;
   logits.forEach((l, r) => {
     let max = -Infinity;
@@ -83,13 +82,3 @@ export function fitGenreTemperatures(logits: Float32Array[], labels: ArrayLike<n
 
 /** Each answer's logits divided by the temperature of its top genre. */
 export const divideByGenre = (logits: Float32Array[], temperatures: number[]): Float32Array[] => logits.map((l) => divideBy([l], temperatures[argmax(l)])[0]);
-
-/** The logits divided by genre temperatures fitted on the other folds: honest validation figures for them. */
-export function crossFittedGenreTemperatures(logits: Float32Array[], labels: Int32Array): Float32Array[] {
-  return crossFit(labels, (fit, held) =>
-    divideByGenre(
-      held.map((i) => logits[i]),
-      fitGenreTemperatures(fit.map((i) => logits[i]), fit.map((i) => labels[i])),
-    ),
-  );
-}

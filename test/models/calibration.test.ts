@@ -3,7 +3,7 @@ import { calibrationSchema } from '../../src/shared/evaluationReport';
 import { GENRES } from '../../src/shared/labels';
 import { DEFAULT_CONFIG } from '../../models/config';
 import { calibration } from '../../models/evaluate/calibration';
-import { crossFittedGenreTemperatures, fitGenreTemperatures, fitTemperature } from '../../models/train/temperature';
+import { divideByGenre, fitGenreTemperatures, fitTemperature } from '../../models/train/temperature';
 import { calibrateTopLabel, fitTopLabelMap, GRID, isotonicKnots, TOP_MARGIN, type TopLabelMap } from '../../models/train/topLabel';
 
 describe('top-label calibration', () => {
@@ -76,7 +76,8 @@ describe('temperature scaling', () => {
 
   it('keeps every answer’s ranking', () => {
     const mixed = [Float32Array.of(3, -1, 0.5), Float32Array.of(-2, 4, 1), Float32Array.of(0, 0.2, 0.1)];
-    const out = crossFittedGenreTemperatures([...mixed, ...mixed, ...mixed], Int32Array.from([1, 1, 2, 0, 1, 2, 0, 0, 2]));
+    const answers = [...mixed, ...mixed, ...mixed];
+    const out = divideByGenre(answers, fitGenreTemperatures(answers, Int32Array.from([1, 1, 2, 0, 1, 2, 0, 0, 2])));
     out.forEach((l, r) => {
       const order = (x: Float32Array) => [...x.keys()].sort((a, b) => x[b] - x[a]);
       expect(order(l)).toEqual(order(mixed[r % 3]));
