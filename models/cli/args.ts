@@ -1,3 +1,6 @@
+import { parseArgs } from 'node:util';
+import { ARTIFACTS_DIR, sharedPaths } from '../paths';
+
 /** Bad flags or settings: the command prints the message and exits 2. */
 export class UsageError extends Error {}
 
@@ -27,3 +30,13 @@ export async function runCli(main: () => Promise<void>): Promise<void> {
     process.exitCode = usage ? 2 : 1;
   }
 }
+
+/** `--data DIR --artifacts DIR --out FILE.json`: the flags of the scripts that study the served models on their split. */
+export const splitStudyFlags = () =>
+  parseArgs({
+    options: {
+      data: { type: 'string', default: sharedPaths().dataset },
+      artifacts: { type: 'string', default: ARTIFACTS_DIR },
+      out: { type: 'string' },
+    },
+  }).values;

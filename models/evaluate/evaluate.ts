@@ -11,13 +11,14 @@ import { loadDataset, type Movie } from '../data/dataset';
 import { readSplit } from '../data/split';
 import { ARTIFACTS_DIR } from '../paths';
 import { confusionSvg } from './confusionSvg';
+import { calibration } from './calibration';
 import { argmax, computeMetrics } from './metrics';
 import { loadNodeClassifier } from './nodeClassifier';
 import { othersTop3 } from './tmdbMetrics';
 
-const HEADS = ['fusion', 'text', 'image'] as const;
+export const HEADS = ['fusion', 'text', 'image'] as const;
 
-async function readPoster(movie: Movie): Promise<RgbaImage | 'missing' | 'undecodable'> {
+export async function readPoster(movie: Movie): Promise<RgbaImage | 'missing' | 'undecodable'> {
   if (!existsSync(movie.posterPath)) return 'missing';
   try {
     return await decodeImage(await readFile(movie.posterPath));
@@ -25,6 +26,53 @@ async function readPoster(movie: Movie): Promise<RgbaImage | 'missing' | 'undeco
     if (err instanceof ImageInputError) return 'undecodable';
     throw err;
   }
+}
+
+export type Head = (typeof HEADS)[number];
+export type HeadResults = Record<Head, { movie: Movie; out: HeadOutput }[]>;
+
+/**
+ * Every head's answer for each movie through the Worker's classifier. A plot without a word the model
+ * knows gets no text or fusion answer, a missing or undecodable poster no image or fusion answer; both are
+ * counted in `skipped`.
+ */
+export async function classifyMovies(movies: Movie[], options: { artifactsDir?: string; progress?: boolean } = {}) {
+  const classifier = await loadNodeClassifier({ artifactsDir: options.artifactsDir ?? ARTIFACTS_DIR, threads: 2 });
+  const results: HeadResults = { fusion: [], text: [], image: [] };
+  const skipped = { noWords: 0, missingPoster: 0, undecodablePoster: 0 };
+  const bar = options.progress ? new SingleBar({ format: 'classify [{bar}] {value}/{total} {eta_formatted} left' }, Presets.shades_classic) : undefined;
+  bar?.start(movies.length, 0);
+  try {
+    for (const movie of movies) {
+      const poster = await readPoster(movie);
+      if (poster === 'missing') skipped.missingPoster++;
+      if (poster === 'undecodable') skipped.undecodablePoster++;
+      const image = typeof poster === 'string' ? undefined : poster;
+      let heads;
+      try {
+        heads = await classifier.heads({ plot: movie.overview, image });
+      } catch (err) {
+        if (!(err instanceof PlotInputError)) throw err;
+        skipped.noWords++;
+        heads = await classifier.heads({ image });
+      }
+      for (const head of HEADS) {
+        const out = heads[head];
+        if (out) results[head].push({ movie, out });
+      }
+      bar?.increment();
+    }
+  } finally {
+    bar?.stop();
+    await classifier.release();
+  }
+  return { manifest: classifier.manifest, results, skipped };
+}
+
+/** The movies of one part of the split that produced the models in `artifactsDir` (split.json next to them). */
+export async function splitMovies(dataDir: string, part: 'validation' | 'test', artifactsDir = ARTIFACTS_DIR): Promise<Movie[]> {
+  const ids = new Set((await readSplit(join(artifactsDir, 'split.json')))[part]);
+  return (await loadDataset(dataDir)).filter((m) => ids.has(m.tmdbId));
 }
 
 /**
@@ -43,52 +91,23 @@ export async function evaluateDataset(dataDir: string, options: { artifactsDir?:
   const test = new Set(split.test);
   const rows = movies.length === all.length ? 'all' : movies.length === test.size && movies.every((m) => test.has(m.tmdbId)) ? 'test split' : 'unseen';
 
-  const classifier = await loadNodeClassifier({ artifactsDir, threads: 2 });
-  const results = { fusion: [], text: [], image: [] } as Record<(typeof HEADS)[number], { movie: Movie; out: HeadOutput }[]>;
-  const skipped = { noWords: 0, missingPoster: 0, undecodablePoster: 0 };
-  const bar = options.progress ? new SingleBar({ format: 'evaluate [{bar}] {value}/{total} {eta_formatted} left' }, Presets.shades_classic) : undefined;
-  bar?.start(movies.length, 0);
-  try {
-    for (const movie of movies) {
-      const poster = await readPoster(movie);
-      if (poster === 'missing') skipped.missingPoster++;
-      if (poster === 'undecodable') skipped.undecodablePoster++;
-      const image = typeof poster === 'string' ? undefined : poster;
-      let heads;
-      try {
-        heads = await classifier.heads({ plot: movie.overview, image });
-      } catch (err) {
-        if (!(err instanceof PlotInputError)) throw err;
-        // A plot without a word the model knows gets no text or fusion answer; the poster is still scored.
-        skipped.noWords++;
-        heads = await classifier.heads({ image });
-      }
-      for (const head of HEADS) {
-        const out = heads[head];
-        if (out) results[head].push({ movie, out });
-      }
-      bar?.increment();
-    }
-  } finally {
-    bar?.stop();
-    await classifier.release();
-  }
-
-  const scored = (head: (typeof HEADS)[number]) => results[head];
-  const metrics = (head: (typeof HEADS)[number]) =>
+  const { manifest, results, skipped } = await classifyMovies(movies, { artifactsDir, progress: options.progress });
+  const labels = (head: Head) => results[head].map((r) => r.movie.label);
+  const metrics = (head: Head) =>
     computeMetrics(
-      scored(head).map((r) => r.movie.label),
-      scored(head).map((r) => argmax(r.out.probs)),
-      scored(head).map((r) => r.movie.posterSource),
+      labels(head),
+      results[head].map((r) => argmax(r.out.probs)),
+      results[head].map((r) => r.movie.posterSource),
     );
-  const others = (head: (typeof HEADS)[number]) =>
+  const others = (head: Head) =>
     othersTop3(
-      scored(head).map((r) => r.out.tmdbProbs),
-      scored(head).map((r) => tmdbGenreIndexes(r.movie.genres)),
-      scored(head).map((r) => r.movie.label),
+      results[head].map((r) => r.out.tmdbProbs),
+      results[head].map((r) => tmdbGenreIndexes(r.movie.genres)),
+      labels(head),
     );
+  const calibrationOf = (head: Head) => calibration(results[head].map((r) => r.out.probs), labels(head));
   return {
-    modelVersion: classifier.manifest.version,
+    modelVersion: manifest.version,
     data: dataDir,
     rows,
     movies: movies.length,
@@ -98,6 +117,7 @@ export async function evaluateDataset(dataDir: string, options: { artifactsDir?:
     text: metrics('text'),
     image: metrics('image'),
     othersTop3: { fusion: others('fusion'), text: others('text'), image: others('image') },
+    calibration: { fusion: calibrationOf('fusion'), text: calibrationOf('text'), image: calibrationOf('image') },
   };
 }
 

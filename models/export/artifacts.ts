@@ -27,6 +27,7 @@ export async function writeArtifacts(
   text: { features: PlotFeatureParams; dim: number },
   image: ImageParams & { dim: number },
   rule: DecisionRule,
+  calibration: ModelManifest['calibration'],
 ): Promise<ModelManifest> {
   const models = {} as ModelManifest['models'];
   for (const [key, file] of Object.entries(TRAINED_FILES) as [keyof typeof TRAINED_FILES, string][]) {
@@ -44,6 +45,7 @@ export async function writeArtifacts(
     text,
     image,
     rule,
+    calibration,
     models,
   });
   await saveManifest(outDir, manifest);

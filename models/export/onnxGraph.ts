@@ -71,6 +71,10 @@ export class Graph {
     return this.op('ReduceSum', [x, this.ints(`axes_${this.counter++}`, axes)], [int('keepdims', keepdims ? 1 : 0)], output);
   }
 
+  reduceMax(x: string, axes: number[], keepdims: boolean, output?: string): string {
+    return this.op('ReduceMax', [x], [ints('axes', axes), int('keepdims', keepdims ? 1 : 0)], output);
+  }
+
   reduceMean(x: string, axes: number[], keepdims: boolean, output?: string): string {
     return this.op('ReduceMean', [x], [ints('axes', axes), int('keepdims', keepdims ? 1 : 0)], output);
   }

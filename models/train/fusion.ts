@@ -63,9 +63,18 @@ function fitLinear(x: Float32Array[], outputs: number, config: FusionConfig, gra
   return { w: Float32Array.from(w), b: Float32Array.from(b) };
 }
 
-/** Class-weighted softmax regression (each genre weighs the same, as the heads were trained). */
-export function fitSoftmax(x: Float32Array[], labels: Int32Array, config: FusionConfig): { w: Float32Array; b: Float32Array } {
-  const weights = classWeights(labels);
+/** Logistic regression of 0/1 targets: sigmoid(x · w + b), by the mean log loss. */
+export function fitLogistic(x: Float32Array[], targets: number[], config: FusionConfig): { w: Float32Array; b: Float32Array } {
+  return fitLinear(x, 1, config, (r, logits, out) => {
+    out[0] = (1 / (1 + Math.exp(-logits[0])) - targets[r]) / x.length;
+  });
+}
+
+/**
+ * Softmax regression, class-weighted by default (each genre weighs the same, as the heads were trained);
+ * weights of 1 make it plain maximum likelihood.
+ */
+export function fitSoftmax(x: Float32Array[], labels: Int32Array, config: FusionConfig, weights: ArrayLike<number> = classWeights(labels)): { w: Float32Array; b: Float32Array } {
   const total = labels.reduce((a, y) => a + weights[y], 0);
   return fitLinear(x, K, config, (r, logits, out) => {
     const p = logSoftmax(logits);
@@ -86,14 +95,11 @@ const fusionRow = (inputs: Pick<FusionInputs, 'textLogProbs' | 'imageLogProbs'>,
  * what it will be on new movies, so the weights learn how far to trust each.
  */
 export function fitFusion(data: FusionInputs, config: FusionConfig): Fusion {
-  const genres = fitSoftmax(data.labels.length ? Array.from(data.labels, (_, r) => fusionRow(data, r)) : [], data.labels, config);
+  const genres = fitSoftmax(fusionRows(data), data.labels, config);
   const tmdb = { text: new Float32Array(T), image: new Float32Array(T), bias: new Float32Array(T) };
   for (let c = 0; c < T; c++) {
     const x = data.textTmdbLogits.map((t, r) => Float32Array.of(t[c], data.imageTmdbLogits[r][c]));
-    const has = data.tmdbGenres.map((gs) => (gs.includes(c) ? 1 : 0));
-    const fit = fitLinear(x, 1, config, (r, logits, out) => {
-      out[0] = (1 / (1 + Math.exp(-logits[0])) - has[r]) / x.length;
-    });
+    const fit = fitLogistic(x, data.tmdbGenres.map((gs) => (gs.includes(c) ? 1 : 0)), config);
     [tmdb.text[c], tmdb.image[c], tmdb.bias[c]] = [fit.w[0], fit.w[1], fit.b[0]];
   }
   return { genres, tmdb };
@@ -106,14 +112,21 @@ export function summedGenres(): Fusion['genres'] {
   return { w, b: new Float32Array(K) };
 }
 
-/** Fused genre logits (before the decision rule) of rows. */
-export function fusedGenreLogits(fusion: Fusion, inputs: Pick<FusionInputs, 'textLogProbs' | 'imageLogProbs'>): Float32Array[] {
-  return inputs.textLogProbs.map((_, r) => {
-    const row = fusionRow(inputs, r);
-    const out = Float32Array.from(fusion.genres.b);
-    for (let f = 0; f < row.length; f++) for (let c = 0; c < K; c++) out[c] += row[f] * fusion.genres.w[f * K + c];
+/** x · w + b of each row, for a softmax regression's row-major [inputs, 7] weight. */
+export function linearLogits(rows: Float32Array[], layer: { w: Float32Array; b: Float32Array }): Float32Array[] {
+  return rows.map((row) => {
+    const out = Float32Array.from(layer.b);
+    for (let f = 0; f < row.length; f++) for (let c = 0; c < K; c++) out[c] += row[f] * layer.w[f * K + c];
     return out;
   });
+}
+
+/** The rows the genre fusion reads: [text log-probs ‖ image log-probs]. */
+export const fusionRows = (inputs: Pick<FusionInputs, 'textLogProbs' | 'imageLogProbs'>): Float32Array[] => inputs.textLogProbs.map((_, r) => fusionRow(inputs, r));
+
+/** Fused genre logits (before the decision rule) of rows. */
+export function fusedGenreLogits(fusion: Fusion, inputs: Pick<FusionInputs, 'textLogProbs' | 'imageLogProbs'>): Float32Array[] {
+  return linearLogits(fusionRows(inputs), fusion.genres);
 }
 
 /** Fused TMDB-genre logits of rows. */

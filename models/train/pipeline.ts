@@ -10,14 +10,17 @@ import { saveManifest, servedSizes, writeArtifacts } from '../export/artifacts';
 import { fusionHeadOnnx, imageHeadOnnx, textModelOnnx, type ImageHeadWeights, type TextModelWeights } from '../export/graphs';
 import { argmax, computeMetrics, summary } from '../evaluate/metrics';
 import { othersTop3 } from '../evaluate/tmdbMetrics';
-import { evaluateDataset, reportSvg } from '../evaluate/evaluate';
+import { calibration } from '../evaluate/calibration';
+import { evaluateDataset, HEADS, reportSvg, type Head } from '../evaluate/evaluate';
 import { FINAL_FEATURES, IMAGE_DIM, writeFeatureEncoder } from '../features/featureEncoder';
 import { extractImageFeatures } from '../features/imageFeatures';
-import { bagOutputs, trainBagModel, type BagModel, type BagOutputs, type SparseRow } from './bagModel';
+import { bagOutputs, logSoftmax, trainBagModel, type BagModel, type BagOutputs, type SparseRow } from './bagModel';
 import { betterChoice, chooseRule, genrePrior, ruleBias } from './decisionRule';
 import { fitFusion, fusedGenreLogits, fusedTmdbLogits, summedGenres, type FusionInputs } from './fusion';
 import { imageRow, standardiser } from './imageHead';
 import { dequantizeRows, quantizeRows } from './quantize';
+import { crossFit } from './crossFit';
+import { chooseTopLabelMap } from './topLabel';
 import { fitIdf, plotsFeatures, tfidfRow } from './textModel';
 
 export interface TrainArgs {
@@ -143,19 +146,40 @@ export async function trainAll(args: TrainArgs) {
   const fusion = fusionKind === 'fitted' ? fitted : { ...fitted, genres: summedGenres() };
   const bias = ruleBias(choice.rule);
 
-  const headFigures = (genreLogits: Float32Array[], tmdbLogits: Float32Array[], list: Movie[]) => ({
-    ...summary(computeMetrics([...labelsOf(list)], logits(genreLogits, bias).map(argmax))),
-    othersTop3: othersTop3(tmdbLogits, tmdbOf(list), labelsOf(list)),
-  });
+  // Calibration: each answer's top genre probability goes through a top-label map fitted on its validation
+  // answers (topLabel.ts, docs/decisions/model-calibration.md), the kind chosen by cross-fitted ECE. The
+  // ranking stays, so the decision rule's answers and balanced accuracy stay as they are. The text and image
+  // maps apply to those answers only: the fusion reads the heads' own log-probabilities.
   const textOut = bagOutputs(textBag, textVal.map(textRow));
   const imageOut = bagOutputs(imageRun.model, imageVal.map(posterRow));
-  const validation = {
-    fusion: { ...headFigures(choice.logits, crossFitted.tmdb, fusionVal), note: `${fusionKind} genre fusion; what is fitted on validation is 5-fold cross-fitted` },
-    text: headFigures(textOut.map((o) => o.genreLogProbs), textOut.map((o) => o.tmdbLogits), textVal),
-    image: headFigures(imageOut.map((o) => o.genreLogProbs), imageOut.map((o) => o.tmdbLogits), imageVal),
+  const probabilities = (ruled: Float32Array[]) => ruled.map((l) => logSoftmax(l).map(Math.exp));
+  const answers = {
+    fusion: { list: fusionVal, ruled: logits(choice.logits, bias), tmdb: crossFitted.tmdb },
+    text: { list: textVal, ruled: logits(textOut.map((o) => o.genreLogProbs), bias), tmdb: textOut.map((o) => o.tmdbLogits) },
+    image: { list: imageVal, ruled: logits(imageOut.map((o) => o.genreLogProbs), bias), tmdb: imageOut.map((o) => o.tmdbLogits) },
   };
+  const eachAnswer = <T>(fn: (a: (typeof answers)[Head], head: Head) => T) => Object.fromEntries(HEADS.map((h) => [h, fn(answers[h], h)])) as Record<Head, T>;
+  const topLabel = await stage('fit calibration', () => eachAnswer(({ list, ruled }) => chooseTopLabelMap(probabilities(ruled), labelsOf(list), config.fusion)));
+  const calibrationOf = (probs: Float32Array[], list: Movie[]) => {
+    const { ece, nll } = calibration(probs, labelsOf(list));
+    return { ece, nll };
+  };
+
+  // Validation figures of the served answers; the calibration's are cross-fitted (5 folds).
+  const validation = eachAnswer(({ list, ruled, tmdb }, head) => {
+    const { ece, nll } = topLabel[head].tried.find((t) => t.kind === topLabel[head].map.kind)!;
+    return {
+      ...summary(computeMetrics([...labelsOf(list)], ruled.map(argmax))),
+      othersTop3: othersTop3(tmdb, tmdbOf(list), labelsOf(list)),
+      ece,
+      nll,
+      ...(head === 'fusion' && { note: `${fusionKind} genre fusion; what is fitted on validation is 5-fold cross-fitted` }),
+    };
+  });
+  const uncalibrated = eachAnswer(({ list, ruled }) => calibrationOf(probabilities(ruled), list));
   log(`validation ${JSON.stringify(validation)}`);
   log(`fusion: ${fusionKind}, decision rule beta ${choice.rule.beta} (tried: ${JSON.stringify({ fitted: candidates.fitted.tried, summed: candidates.summed.tried })})`);
+  log(`calibration: ${JSON.stringify(eachAnswer((_, h) => topLabel[h].tried))}`);
 
   // Nothing goes into the output folder before training has succeeded: a failed or interrupted run leaves the
   // previous split, models and report there as they were, still describing one another.
@@ -164,10 +188,15 @@ export async function trainAll(args: TrainArgs) {
     await writeSplit(join(args.out, 'split.json'), split);
     return writeArtifacts(
       args.out,
-      { textModel: textModelOnnx(text, bias), imageHead: imageHeadOnnx(imageHead, bias), fusionHead: fusionHeadOnnx(text, imageHead, fusion, bias) },
+      {
+        textModel: textModelOnnx(text, { ruleBias: bias, topLabel: topLabel.text.map }),
+        imageHead: imageHeadOnnx(imageHead, { ruleBias: bias, topLabel: topLabel.image.map }),
+        fusionHead: fusionHeadOnnx(text, imageHead, fusion, { ruleBias: bias, topLabel: topLabel.fusion.map }),
+      },
       { features: config.text.features, dim: config.text.model.dim },
       { ...config.image.params, dim: IMAGE_DIM },
       choice.rule,
+      eachAnswer((_, h) => topLabel[h].map.kind),
     );
   });
 
@@ -176,7 +205,7 @@ export async function trainAll(args: TrainArgs) {
     const report = await stage('evaluate test split (ONNX)', () => evaluateDataset(args.data, { artifactsDir: args.out, progress: args.progress }));
     await writeFile(join(args.out, 'evaluation.json'), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(args.out, 'confusion.svg'), reportSvg(report));
-    test = Object.fromEntries((['fusion', 'text', 'image'] as const).map((h) => [h, { ...summary(report[h]), othersTop3: report.othersTop3[h] }]));
+    test = Object.fromEntries(HEADS.map((h) => [h, { ...summary(report[h]), othersTop3: report.othersTop3[h], ece: report.calibration[h].ece, nll: report.calibration[h].nll }]));
     manifest.evaluation = { split: 'test', movies: report.movies, ...test, imageBySource: report.image.bySource };
     await saveManifest(args.out, manifest);
   }
@@ -199,12 +228,13 @@ export async function trainAll(args: TrainArgs) {
     epochs: { text: textRun.result, image: imageRun.result },
     fusion: { kind: fusionKind, tried: { fitted: candidates.fitted.tried, summed: candidates.summed.tried } },
     rule: choice.rule,
+    calibration: { ...eachAnswer((_, h) => ({ kind: topLabel[h].map.kind, tried: topLabel[h].tried })), uncalibratedValidation: uncalibrated },
     validation,
     test,
     sizes: servedSizes(manifest),
   };
   await writeFile(join(args.out, 'training.json'), `${JSON.stringify(run, null, 2)}\n`);
-  return { manifest, run, text, imageHead, fusion, rule: choice.rule };
+  return { manifest, run, text, imageHead, fusion, rule: choice.rule, topLabel: eachAnswer((_, h) => topLabel[h].map) };
 }
 
 function featuresWithProgress(movies: Movie[], config: TrainConfig, progress: boolean): PlotFeatures[] {
@@ -230,44 +260,31 @@ function fusionInputs(text: BagOutputs[], image: BagOutputs[], labels: Int32Arra
   };
 }
 
-/** Out-of-fold fusion logits on the validation rows (5 folds, stratified by label), for honest validation figures. */
+/** Out-of-fold fusion logits on the validation rows, for honest validation figures. */
 function crossFitFusion(data: FusionInputs, config: TrainConfig): { genres: Float32Array[]; tmdb: Float32Array[] } {
-  const n = data.labels.length;
-  const folds = Math.min(5, n);
-  const order = [...data.labels.keys()].sort((a, b) => data.labels[a] - data.labels[b] || a - b);
-  const foldOf = new Int32Array(n);
-  order.forEach((row, k) => (foldOf[row] = k % folds));
-  const genres = new Array<Float32Array>(n);
-  const tmdb = new Array<Float32Array>(n);
-  for (let f = 0; f < folds; f++) {
-    const pick = (inFold: boolean) => [...foldOf.keys()].filter((i) => (foldOf[i] === f) === inFold);
-    const sub = (rows: number[]): FusionInputs => ({
-      textLogProbs: rows.map((i) => data.textLogProbs[i]),
-      imageLogProbs: rows.map((i) => data.imageLogProbs[i]),
-      textTmdbLogits: rows.map((i) => data.textTmdbLogits[i]),
-      imageTmdbLogits: rows.map((i) => data.imageTmdbLogits[i]),
-      labels: Int32Array.from(rows, (i) => data.labels[i]),
-      tmdbGenres: rows.map((i) => data.tmdbGenres[i]),
-    });
-    const [fit, held] = [pick(false), pick(true)];
+  const sub = (rows: number[]): FusionInputs => ({
+    textLogProbs: rows.map((i) => data.textLogProbs[i]),
+    imageLogProbs: rows.map((i) => data.imageLogProbs[i]),
+    textTmdbLogits: rows.map((i) => data.textTmdbLogits[i]),
+    imageTmdbLogits: rows.map((i) => data.imageTmdbLogits[i]),
+    labels: Int32Array.from(rows, (i) => data.labels[i]),
+    tmdbGenres: rows.map((i) => data.tmdbGenres[i]),
+  });
+  const out = crossFit(data.labels, (fit, held) => {
     const layer = fitFusion(sub(fit), config.fusion);
     const heldData = sub(held);
-    const g = fusedGenreLogits(layer, heldData);
     const t = fusedTmdbLogits(layer, heldData);
-    held.forEach((row, k) => {
-      genres[row] = g[k];
-      tmdb[row] = t[k];
-    });
-  }
-  return { genres, tmdb };
+    return fusedGenreLogits(layer, heldData).map((genres, k) => ({ genres, tmdb: t[k] }));
+  });
+  return { genres: out.map((o) => o.genres), tmdb: out.map((o) => o.tmdb) };
 }
 
 /** The run's headline figures, for the console. */
 export function runSummaryLines(run: Awaited<ReturnType<typeof trainAll>>['run']): string[] {
-  type Figures = { balancedAccuracy: number; accuracy: number; macroF1: number; othersTop3: { hitRate: number } };
+  type Figures = { balancedAccuracy: number; accuracy: number; macroF1: number; othersTop3: { hitRate: number }; ece: number };
   const fmt = (s: Figures) =>
-    `bal.acc ${s.balancedAccuracy.toFixed(3)}  macro-F1 ${s.macroF1.toFixed(3)}  acc ${s.accuracy.toFixed(3)}  Others top-3 ${s.othersTop3.hitRate.toFixed(3)}`;
-  const lines = [`model version ${run.version}, ${run.seconds.total} s; decision rule beta ${run.rule.beta}`];
+    `bal.acc ${s.balancedAccuracy.toFixed(3)}  macro-F1 ${s.macroF1.toFixed(3)}  acc ${s.accuracy.toFixed(3)}  Others top-3 ${s.othersTop3.hitRate.toFixed(3)}  ECE ${s.ece.toFixed(3)}`;
+  const lines = [`model version ${run.version}, ${run.seconds.total} s; decision rule beta ${run.rule.beta}; calibration ${HEADS.map((h) => `${h} ${run.calibration[h].kind}`).join(', ')}`];
   for (const part of ['validation', 'test'] as const) {
     const figures = run[part] as Record<string, Figures> | undefined;
     if (figures) for (const head of ['fusion', 'text', 'image']) lines.push(`${part.padEnd(10)} ${head.padEnd(6)} ${fmt(figures[head])}`);

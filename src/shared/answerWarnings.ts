@@ -1,6 +1,6 @@
 import type { Classification } from './classifier';
 import { plotLanguage } from './plotLanguage';
-import { LOW_CONFIDENCE_BELOW, PLOT_TOO_SHORT_BELOW_WORDS } from './warningThresholds';
+import { LOW_CONFIDENCE_BELOW, PLOT_TOO_SHORT_WITH_POSTER_WORDS, PLOT_TOO_SHORT_WORDS } from './warningThresholds';
 
 /** Why an answer deserves less trust than its probabilities say; the answer is given all the same. */
 export const WARNING_CODES = ['plot_not_english', 'plot_too_short', 'low_confidence'] as const;
@@ -16,7 +16,7 @@ const percent = (p: number) => `${Math.round(p * 100)}%`;
 const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
 
 /** The warnings of a classification, most important first: out of scope, then too little to go on, then unsure. */
-export function answerWarnings(classification: Pick<Classification, 'genres' | 'plotWords'>, plot?: string): AnswerWarning[] {
+export function answerWarnings(classification: Pick<Classification, 'genres' | 'plotWords' | 'modalities'>, plot?: string): AnswerWarning[] {
   const warnings: AnswerWarning[] = [];
   const language = plot === undefined ? undefined : plotLanguage(plot);
   if (language?.judged && !language.english) {
@@ -28,7 +28,9 @@ export function answerWarnings(classification: Pick<Classification, 'genres' | '
     });
   }
   const words = classification.plotWords?.total;
-  if (words !== undefined && words < PLOT_TOO_SHORT_BELOW_WORDS) {
+  // With a poster, a short plot still helps the poster's answer: only a one-word plot hurts it.
+  const tooShort = classification.modalities.includes('poster') ? PLOT_TOO_SHORT_WITH_POSTER_WORDS : PLOT_TOO_SHORT_WORDS;
+  if (words !== undefined && words < tooShort) {
     warnings.push({
       code: 'plot_too_short',
       message: `The plot has only ${words} word${words === 1 ? '' : 's'}, too few to judge a genre well. A summary of two or three sentences gives a better answer.`,

@@ -27,6 +27,8 @@ export interface RankedTmdbGenre {
 /** One head's answer: the seven genres (summing to 1) and the 19 TMDB genres (each on its own), in label order. */
 export interface HeadOutput {
   probs: number[];
+  /** The seven genres before calibration: what the scripts that study calibration start from. */
+  uncalibratedProbs: number[];
   tmdbProbs: number[];
 }
 
@@ -133,7 +135,7 @@ export class GenreClassifier {
   }
 
   private static head(out: Record<string, Float32Array>): HeadOutput {
-    return { probs: [...out.probs], tmdbProbs: [...out.tmdb_probs] };
+    return { probs: [...out.probs], uncalibratedProbs: [...out.uncalibrated_probs], tmdbProbs: [...out.tmdb_probs] };
   }
 
   /** Every head the input and the loaded sessions allow (evaluation reads all three; `classify` answers with the best one). */

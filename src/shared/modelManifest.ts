@@ -20,6 +20,8 @@ const onnxModel = fileEntry.extend({
 const sameList = (expected: readonly string[], name: string) =>
   z.array(z.string()).refine((l) => l.length === expected.length && l.every((g, i) => g === expected[i]), { message: `${name} must be exactly ${expected.join(', ')}` });
 
+const topLabelKind = z.enum(['isotonic', 'logistic per top genre']);
+
 export const modelManifestSchema = z.object({
   version: z.string().min(1),
   createdAt: z.string(),
@@ -45,14 +47,19 @@ export const modelManifestSchema = z.object({
   }),
   /** decisionRule.ts: beta · ln(prior) is added to every head's genre logits (already inside the graphs). */
   rule: z.object({ beta: z.number().min(0), prior: z.array(z.number().positive()).length(GENRES.length) }),
+  /**
+   * Calibration, already inside the graphs: the kind of top-label map each answer's top genre probability
+   * goes through (models/train/topLabel.ts), chosen on validation; `uncalibrated_probs` is the answer before it.
+   */
+  calibration: z.object({ fusion: topLabelKind, text: topLabelKind, image: topLabelKind }),
   models: z.object({
-    /** feature_ids int64 [n], feature_counts float32 [n] -> text_vector, probs, tmdb_probs, known_features, evidence */
+    /** feature_ids int64 [n], feature_counts float32 [n] -> text_vector, probs, uncalibrated_probs, tmdb_probs, known_features, evidence */
     textModel: onnxModel,
     /** pixel_values float32 [1, 3, height, width] -> features float32 [1, image.dim] */
     imageEncoder: onnxModel,
-    /** image features -> probs [1, 7], tmdb_probs [1, 19] */
+    /** image features -> probs [1, 7], uncalibrated_probs [1, 7], tmdb_probs [1, 19] */
     imageHead: onnxModel,
-    /** (text vector, image features) -> probs [1, 7], tmdb_probs [1, 19] */
+    /** (text vector, image features) -> probs [1, 7], uncalibrated_probs [1, 7], tmdb_probs [1, 19] */
     fusionHead: onnxModel,
   }),
   /** Evaluation figures of this version on the pipeline's test split, shown by the web page. */

@@ -15,6 +15,7 @@ import { DEFAULT_CONFIG, type TrainConfig } from '../../models/config';
 import { loadDataset } from '../../models/data/dataset';
 import { readSplit } from '../../models/data/split';
 import { evaluateDataset } from '../../models/evaluate/evaluate';
+import { argmax } from '../../models/evaluate/metrics';
 import { loadNodeClassifier } from '../../models/evaluate/nodeClassifier';
 import { onnx } from '../../models/export/onnxGraph';
 import { IMAGE_DIM, writeFeatureEncoder } from '../../models/features/featureEncoder';
@@ -26,6 +27,7 @@ import { fusedGenreLogits, fusedTmdbLogits } from '../../models/train/fusion';
 import { imageRow } from '../../models/train/imageHead';
 import { trainAll, type TrainArgs } from '../../models/train/pipeline';
 import { tfidfRow } from '../../models/train/textModel';
+import { calibrateTopLabel, type TopLabelMap } from '../../models/train/topLabel';
 
 type Row = Record<string, string>;
 const PER_CLASS = 5;
@@ -107,6 +109,12 @@ describe('training pipeline on a tiny dataset', () => {
     expect(manifest.evaluation).toMatchObject({ split: 'test' });
     const report = evaluationReportSchema.parse(JSON.parse(await readFile(join(out(), 'evaluation.json'), 'utf8')));
     expect(report.othersTop3.fusion.movies).toBeGreaterThan(0);
+    expect(manifest.calibration).toEqual({ fusion: trained.topLabel.fusion.kind, text: trained.topLabel.text.kind, image: trained.topLabel.image.kind });
+    for (const head of ['fusion', 'text', 'image'] as const) {
+      const { bins } = report.calibration[head];
+      expect(bins.map((b) => b.from)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+      expect(bins.reduce((n, b) => n + b.count, 0)).toBe(report[head].count);
+    }
     expect(await readFile(join(out(), 'confusion.svg'), 'utf8')).toMatch(/^<svg/);
     // Evaluating loads the models read-only; examples.json is written by models:publish alone.
     expect(existsSync(join(out(), 'examples.json'))).toBe(false);
@@ -191,11 +199,22 @@ describe('training pipeline on a tiny dataset', () => {
   });
 
   it("the ONNX graphs compute the trainer's outputs from the shared plot features (1e-4)", async () => {
-    const { text, imageHead, fusion, rule } = trained;
+    const { text, imageHead, fusion, rule, topLabel } = trained;
     const bias = ruleBias(rule);
     const softmax = (logits: ArrayLike<number>) => {
       const e = Array.from(logits, (v) => Math.exp(v));
       return e.map((v) => v / e.reduce((a, b) => a + b, 0));
+    };
+    // The served probabilities: the decision rule's bias added, then the answer's top-label map. The fusion
+    // reads the heads' own log-probabilities, untouched by their calibration.
+    const served = (logProbs: ArrayLike<number>, map: TopLabelMap) => {
+      const uncalibrated = softmax(Array.from(logProbs, (v, c) => v + bias[c]));
+      return { uncalibrated, calibrated: calibrateTopLabel(uncalibrated, map) };
+    };
+    const closeServed = (got: ort.InferenceSession.OnnxValueMapType, want: ReturnType<typeof served>) => {
+      close(got.uncalibrated_probs.data as Float32Array, want.uncalibrated);
+      close(got.probs.data as Float32Array, want.calibrated);
+      expect(argmax(got.probs.data as Float32Array)).toBe(argmax(want.uncalibrated));
     };
     const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
     const close = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -214,7 +233,7 @@ describe('training pipeline on a tiny dataset', () => {
       });
       const row = tfidfRow(features, text.idf);
       const [ref] = bagOutputs(text.bag, [row]);
-      close(got.probs.data as Float32Array, softmax(ref.genreLogProbs.map((v, c) => v + bias[c])));
+      closeServed(got, served(ref.genreLogProbs, topLabel.text));
       close(got.tmdb_probs.data as Float32Array, Array.from(ref.tmdbLogits, sigmoid));
       // Evidence: each bucket's share of each genre's logit, centred; the shares add up to the logits, bias aside.
       const evidence = got.evidence.data as Float32Array;
@@ -233,12 +252,12 @@ describe('training pipeline on a tiny dataset', () => {
       const image = Float32Array.from({ length: IMAGE_DIM }, (_, k) => ((k * 7 + i * 13) % 29) / 5);
       const [imageRef] = bagOutputs(imageHead.bag, [imageRow(image, imageHead)]);
       const imageOut = await imageSession.run({ image_features: new ort.Tensor('float32', image, [1, IMAGE_DIM]) });
-      close(imageOut.probs.data as Float32Array, softmax(imageRef.genreLogProbs.map((v, c) => v + bias[c])));
+      closeServed(imageOut, served(imageRef.genreLogProbs, topLabel.image));
       close(imageOut.tmdb_probs.data as Float32Array, Array.from(imageRef.tmdbLogits, sigmoid));
 
       const fused = await fusionSession.run({ text_vector: got.text_vector, image_features: new ort.Tensor('float32', image, [1, IMAGE_DIM]) });
       const inputs = { textLogProbs: [ref.genreLogProbs], imageLogProbs: [imageRef.genreLogProbs], textTmdbLogits: [ref.tmdbLogits], imageTmdbLogits: [imageRef.tmdbLogits] };
-      close(fused.probs.data as Float32Array, softmax(fusedGenreLogits(fusion, inputs)[0].map((v, c) => v + bias[c])));
+      closeServed(fused, served(fusedGenreLogits(fusion, inputs)[0], topLabel.fusion));
       close(fused.tmdb_probs.data as Float32Array, Array.from(fusedTmdbLogits(fusion, inputs)[0], sigmoid));
     }
   });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Prediction } from '../../src/shared/apiSchemas';
-import { LOW_CONFIDENCE_BELOW, PLOT_TOO_SHORT_BELOW_WORDS } from '../../src/shared/warningThresholds';
+import { LOW_CONFIDENCE_BELOW, PLOT_TOO_SHORT_WITH_POSTER_WORDS, PLOT_TOO_SHORT_WORDS } from '../../src/shared/warningThresholds';
 import plots from '../fixtures/plots/plots.json';
 import { postJson, putModels } from './helpers';
 
@@ -35,14 +35,17 @@ describe('warnings in /predict answers', () => {
     expect(french.warnings.find((w) => w.code === 'plot_not_english')!.message).toMatch(/^The plot does not look like English \(it reads like French\)\./);
   });
 
-  it(`plot_too_short below ${PLOT_TOO_SHORT_BELOW_WORDS} words, not from there`, async () => {
+  it(`plot_too_short below ${PLOT_TOO_SHORT_WORDS} words alone, below ${PLOT_TOO_SHORT_WITH_POSTER_WORDS} with a poster`, async () => {
     for (const plot of ['zombie', 'the', 'A ghost story.']) {
       const p = await answerTo({ plot });
       expect(codes(p), plot).toContain('plot_too_short');
       expect(p.warnings.find((w) => w.code === 'plot_too_short')!.message).toMatch(/^The plot has only \d+ words?, too few/);
     }
-    const enough = Array.from({ length: PLOT_TOO_SHORT_BELOW_WORDS }, (_, i) => ['A', 'lonely', 'robot', 'explores', 'an', 'abandoned', 'space', 'station', 'far', 'from', 'home', 'again'][i % 12]).join(' ');
+    const enough = Array.from({ length: PLOT_TOO_SHORT_WORDS }, (_, i) => ['A', 'lonely', 'robot', 'explores', 'an', 'abandoned', 'space', 'station', 'far', 'from', 'home', 'again'][i % 12]).join(' ');
     expect(codes(await answerTo({ plot: enough }))).not.toContain('plot_too_short');
+    const poster = inject('fixtures').jpeg;
+    expect(codes(await answerTo({ plot: 'zombie', poster }))).toContain('plot_too_short');
+    expect(codes(await answerTo({ plot: 'A ghost story.', poster }))).not.toContain('plot_too_short');
   });
 
   it('low_confidence exactly when the top probability is below the threshold', async () => {
