@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Events, type CommandInteraction } from 'discord.js';
+import { Client, Events, type CommandInteraction, type MessageComponentInteraction } from 'discord.js';
 import { FAILED_MESSAGE, UNKNOWN_COMMAND_MESSAGE } from '../src/shared/discord/genreReply';
 import { commands } from './commands';
 import type { CommandContext } from './commands/command';
 import type { BotConfig } from './config';
+import { correctGenre } from './correctGenre';
+import { createKeptAnswers, type KeptAnswersOptions } from './keptAnswers';
 import type { Logger } from './log';
-import { createPredictClient } from './predictClient';
 import { replyPrivately } from './privateReply';
+import { createFeedbackClient, createPredictClient } from './workerClient';
 
 export interface RunningBot {
   client: Client<true>;
@@ -20,12 +22,18 @@ export interface RunningBot {
 export interface BotOptions {
   /** How long stop() lets interactions in progress finish before aborting them. */
   shutdownGraceMs?: number;
+  /** Limits of the answers kept for the "Correct genre…" menu. */
+  keptAnswers?: KeptAnswersOptions;
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
 /** How long stop() then waits for the aborted interactions to post their message. */
 const ABORTED_REPLY_MS = 5_000;
 const RESTARTING = 'The bot is restarting; please try again in a moment.';
+
+/** What a log line says of an interaction: its command, or for a component its type (the custom id only carries a key). */
+const about = (interaction: CommandInteraction | MessageComponentInteraction) =>
+  interaction.isCommand() ? { command: interaction.commandName } : { componentType: interaction.componentType };
 
 /** Whether every promise settled within `ms` (the timer does not hold the process open). */
 const settledWithin = (work: Promise<unknown>[], ms: number): Promise<boolean> =>
@@ -38,17 +46,21 @@ export async function startBot(config: BotConfig, log: Logger, options: BotOptio
   const context: CommandContext = {
     predict: createPredictClient(config.predict, log),
     predictTimeoutMs: config.predict.timeoutMs,
+    sendFeedback: createFeedbackClient(config.feedback, log),
+    answers: createKeptAnswers(options.keptAnswers),
     log,
   };
   // Each interaction in progress, with the controller that stop() aborts once the grace period is over.
   const inFlight = new Map<Promise<void>, AbortController>();
   let stopping = false;
 
-  async function answer(interaction: CommandInteraction, signal: AbortSignal): Promise<void> {
+  async function answer(interaction: CommandInteraction | MessageComponentInteraction, signal: AbortSignal): Promise<void> {
     if (stopping) {
-      log.info('interaction refused while shutting down', { command: interaction.commandName, interaction: interaction.id });
+      log.info('interaction refused while shutting down', { ...about(interaction), interaction: interaction.id });
       return replyPrivately(interaction, RESTARTING);
     }
+    // The only components are the "Correct genre…" menus under /genre's answers.
+    if (interaction.isMessageComponent()) return correctGenre(interaction, context, signal);
     const command = commands.get(interaction.commandName);
     // A user or message command (a stale registration) is unknown even when it shares a slash command's name.
     if (!command || !interaction.isChatInputCommand()) {
@@ -59,15 +71,15 @@ export async function startBot(config: BotConfig, log: Logger, options: BotOptio
   }
 
   client.on(Events.InteractionCreate, (interaction) => {
-    // Slash, user and message commands; autocomplete and components: /genre has none.
-    if (!interaction.isCommand()) return;
+    // Slash, user and message commands, and components; /genre has no autocomplete.
+    if (!interaction.isCommand() && !interaction.isMessageComponent()) return;
     const controller = new AbortController();
     const run = answer(interaction, controller.signal)
       .catch(async (err: unknown) => {
         // Aborted by stop(): expected, and the user can simply try again once the bot is back.
         const aborted = controller.signal.aborted;
-        if (aborted) log.warn('interaction aborted at shutdown', { command: interaction.commandName, interaction: interaction.id });
-        else log.error('command failed', { command: interaction.commandName, interaction: interaction.id, error: err });
+        if (aborted) log.warn('interaction aborted at shutdown', { ...about(interaction), interaction: interaction.id });
+        else log.error('command failed', { ...about(interaction), interaction: interaction.id, error: err });
         await replyPrivately(interaction, aborted ? RESTARTING : FAILED_MESSAGE).catch((e: unknown) => log.error('could not report the failure', { interaction: interaction.id, error: e }));
       })
       .finally(() => inFlight.delete(run));

@@ -53,10 +53,11 @@ function discordParts(e: z.infer<typeof discordSchema>) {
   return { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, rest: { api, version }, logLevel: e.LOG_LEVEL };
 }
 
-const toBotConfig = (e: z.infer<typeof botSchema>) => ({
-  ...discordParts(e),
-  predict: { url: e.PREDICT_URL, token: e.PREDICT_TOKEN, timeoutMs: e.PREDICT_TIMEOUT_MS, retryDelayMs: e.PREDICT_RETRY_DELAY_MS },
-});
+const toBotConfig = (e: z.infer<typeof botSchema>) => {
+  const predict = { url: e.PREDICT_URL, token: e.PREDICT_TOKEN, timeoutMs: e.PREDICT_TIMEOUT_MS, retryDelayMs: e.PREDICT_RETRY_DELAY_MS };
+  // Corrections from the "Correct genre…" menu go to the same Worker, with the same token and limits.
+  return { ...discordParts(e), predict, feedback: { ...predict, url: new URL('/feedback', e.PREDICT_URL).href } };
+};
 
 const toRegisterConfig = (e: z.infer<typeof registerSchema>) => ({ ...discordParts(e), guildId: e.DISCORD_GUILD_ID });
 

@@ -1,12 +1,16 @@
 import type { ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { KeptAnswers } from '../keptAnswers';
 import type { Logger } from '../log';
-import type { PredictFn } from '../predictClient';
+import type { FeedbackFn, PredictFn } from '../workerClient';
 
-/** What a command handler may use; injected so tests can pass short timeouts and local hosts. */
+/** What a handler may use; injected so tests can pass short timeouts and local hosts. */
 export interface CommandContext {
   predict: PredictFn;
-  /** The predict client's per-attempt timeout, quoted when it expires. */
+  /** The Worker clients' per-attempt timeout, quoted when it expires. */
   predictTimeoutMs: number;
+  sendFeedback: FeedbackFn;
+  /** The answers whose "Correct genre…" menu still works. */
+  answers: KeptAnswers;
   log: Logger;
 }
 

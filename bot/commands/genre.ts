@@ -1,13 +1,14 @@
 import type { Prediction } from '../../src/shared/apiSchemas';
 import { checkGenreRequest, genreCommand, type GenreProblem } from '../../src/shared/discord/genreCommand';
+import { feedbackMenu } from '../../src/shared/discord/genreFeedback';
 import { genreEmbed, problemFromApiError, problemMessage } from '../../src/shared/discord/genreReply';
-import { PredictError } from '../predictClient';
 import { replyPrivately } from '../privateReply';
+import { WorkerError } from '../workerClient';
 import type { BotCommand } from './command';
 
 /** The user-facing problem of a failed /predict call; undefined for anything else (an abort: the caller answers it). */
 function problemOf(err: unknown, timeoutMs: number): GenreProblem | undefined {
-  if (!(err instanceof PredictError)) return undefined;
+  if (!(err instanceof WorkerError)) return undefined;
   if (err.kind === 'timeout') return { kind: 'predict_timeout', seconds: Math.ceil(timeoutMs / 1000) };
   if (err.kind === 'unavailable') return { kind: 'predict_unavailable' };
   if (err.kind === 'misconfigured') return { kind: 'predict_misconfigured' };
@@ -16,7 +17,7 @@ function problemOf(err: unknown, timeoutMs: number): GenreProblem | undefined {
 
 export const genre: BotCommand = {
   data: genreCommand,
-  async execute(interaction, { predict, predictTimeoutMs, log }, signal) {
+  async execute(interaction, { predict, predictTimeoutMs, answers, log }, signal) {
     const attachment = interaction.options.getAttachment('poster');
     const checked = checkGenreRequest({
       plot: interaction.options.getString('plot') ?? undefined,
@@ -46,7 +47,9 @@ export const genre: BotCommand = {
       await replyPrivately(interaction, problemMessage(problem));
       return;
     }
-    log.info('genre answered', { interaction: interaction.id, top: prediction.top.genre, modelVersion: prediction.modelVersion, ms: Date.now() - started });
-    await interaction.editReply({ embeds: [genreEmbed(prediction, { posterUrl: checked.poster?.url })] });
+    const predicted = prediction.top.genre;
+    log.info('genre answered', { interaction: interaction.id, top: predicted, modelVersion: prediction.modelVersion, ms: Date.now() - started });
+    const key = answers.keep({ plot: checked.plot, posterUrl: checked.poster?.url, predicted, modelVersion: prediction.modelVersion });
+    await interaction.editReply({ embeds: [genreEmbed(prediction, { posterUrl: checked.poster?.url })], components: [feedbackMenu(key, predicted)] });
   },
 };

@@ -28,16 +28,22 @@ const commandData = z.object({
   resolved: z.object({ attachments: z.record(z.string(), attachment).optional() }).optional(),
 });
 
+/** A choice in a message component: the "Correct genre…" menu under a /genre answer (src/shared/discord/genreFeedback.ts). */
+const componentData = z.object({
+  custom_id: z.string(),
+  component_type: z.number().int(),
+  /** The chosen options' values, for a select menu. */
+  values: z.array(z.string()).optional(),
+});
+
 const identity = { id: z.string(), application_id: z.string(), token: z.string() };
 
 export const interactionBody = z
   .discriminatedUnion('type', [
     z.object({ ...identity, type: z.literal(InteractionType.APPLICATION_COMMAND).describe('application command'), data: commandData }),
+    z.object({ ...identity, type: z.literal(InteractionType.MESSAGE_COMPONENT).describe('message component'), data: componentData }),
     // The others' data is not read.
-    z.object({
-      ...identity,
-      type: z.literal([InteractionType.PING, InteractionType.MESSAGE_COMPONENT, InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE, InteractionType.MODAL_SUBMIT]),
-    }),
+    z.object({ ...identity, type: z.literal([InteractionType.PING, InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE, InteractionType.MODAL_SUBMIT]) }),
   ])
   .openapi('Interaction', { description: "The fields of Discord's interaction payload that are read; others are ignored" });
 

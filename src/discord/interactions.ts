@@ -1,4 +1,3 @@
-import type { APIEmbed } from 'discord-api-types/v10';
 import { InteractionResponseFlags, InteractionResponseType, InteractionType, verifyKey } from 'discord-interactions';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
@@ -8,13 +7,16 @@ import type { AppEnv, Env } from '../env';
 import { log } from '../log';
 import { posterFromUrl } from '../posterInput';
 import { predict, predictContext, type PredictContext } from '../predict';
-import { DISCORD_API_BASE } from '../shared/discord/endpoints';
 import { checkGenreRequest, genreCommand, type PosterAttachment } from '../shared/discord/genreCommand';
+import { feedbackChoice, feedbackMenu, feedbackProblemMessage } from '../shared/discord/genreFeedback';
 import { FAILED_MESSAGE, genreEmbed, problemFromApiError, problemMessage, UNKNOWN_COMMAND_MESSAGE } from '../shared/discord/genreReply';
 import { firstIssue } from '../shared/zodIssue';
+import { completeCorrection } from './correctGenre';
 import { genreRequestFromData } from './genreRequest';
 import { CHAT_INPUT, interactionBody, type Interaction } from './interactionBody';
+import { keepAnswer } from './keptAnswers';
 import { firstSighting } from './replay';
+import { callWebhook, succeeded, type WebhookBody } from './webhook';
 
 /** Signed requests older (or newer) than this are refused, so a captured request cannot be replayed later. */
 export const SIGNATURE_MAX_AGE_S = 5 * 60;
@@ -23,8 +25,6 @@ export const SIGNATURE_MAX_AGE_S = 5 * 60;
  * without a cap anyone could make the isolate (128 MB, a third of it models) buffer a 100 MB body.
  */
 const INTERACTION_MAX_BYTES = 64 * 1024;
-/** Longest Discord rate-limit wait honoured before the one retry of a webhook call. */
-const MAX_RATE_LIMIT_WAIT_MS = 5_000;
 
 async function verified(body: string, signature: string | undefined, timestamp: string | undefined, publicKey: string): Promise<boolean> {
   if (!signature || !timestamp || !/^\d+$/.test(timestamp)) return false;
@@ -36,9 +36,13 @@ async function verified(body: string, signature: string | undefined, timestamp: 
 const interactionResponse = z
   .object({
     type: z.literal([InteractionResponseType.PONG, InteractionResponseType.CHANNEL_MESSAGE_WITH_SOURCE, InteractionResponseType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE]),
-    data: z.object({ content: z.string(), flags: z.literal(InteractionResponseFlags.EPHEMERAL) }).optional(),
+    data: z.object({ content: z.string().optional(), flags: z.literal(InteractionResponseFlags.EPHEMERAL) }).optional(),
   })
-  .openapi('InteractionResponse', { description: 'PONG (1); for /genre a deferral (5), or an ephemeral message (4, flags 64) for input refused at once' });
+  .openapi('InteractionResponse', {
+    description:
+      'PONG (1); for /genre a deferral (5), or an ephemeral message (4, flags 64) for input refused at once; for a choice in the ' +
+      '"Correct genre…" menu an ephemeral deferral (5, flags 64), or an ephemeral message (4, flags 64) for a menu it does not know',
+  });
 type InteractionResponse = z.infer<typeof interactionResponse>;
 
 const ephemeral = (content: string): InteractionResponse => ({
@@ -46,27 +50,7 @@ const ephemeral = (content: string): InteractionResponse => ({
   data: { content, flags: InteractionResponseFlags.EPHEMERAL },
 });
 
-type GenreAnswer = { embeds: APIEmbed[] } | { content: string };
-/** The fields of Discord's webhook message bodies that are sent. */
-type WebhookBody = Partial<{ embeds: APIEmbed[]; content: string; flags: InteractionResponseFlags }>;
-
-/** One call to the interaction's webhook; on a 429 wait as Discord asks (bounded) and try once more. Its final HTTP status. */
-async function callWebhook(env: Env, interaction: Interaction, method: 'PATCH' | 'DELETE' | 'POST', path: string, body?: WebhookBody): Promise<number> {
-  const url = `${env.DISCORD_API_BASE ?? DISCORD_API_BASE}/webhooks/${interaction.application_id}/${interaction.token}${path}`;
-  const init: RequestInit = body ? { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : { method };
-  let res = await fetch(url, init);
-  if (res.status === 429) {
-    const retryAfterS = Number(((await res.json().catch(() => ({}))) as { retry_after?: number }).retry_after ?? res.headers.get('retry-after') ?? 1);
-    await new Promise((r) => setTimeout(r, Math.min(retryAfterS * 1000, MAX_RATE_LIMIT_WAIT_MS)));
-    res = await fetch(url, init);
-  }
-  // The URL holds the interaction token, so only the method and status are logged.
-  if (!res.ok) log('error', 'discord webhook call failed', { interaction: interaction.id, method, status: res.status });
-  await res.body?.cancel();
-  return res.status;
-}
-
-const succeeded = (status: number) => status >= 200 && status < 300;
+type GenreAnswer = Pick<WebhookBody, 'embeds' | 'components'> | { content: string };
 
 /**
  * The embed replaces the deferred response. A failure goes to the caller only: the public deferral is
@@ -91,8 +75,14 @@ async function completeGenre(context: PredictContext, interaction: Interaction, 
     const { poster } = input;
     const classify = async () => predict(context, { plot: input.plot, poster: poster && (await posterFromUrl(poster.url, env.POSTER_URL_HOSTS)) });
     const { prediction } = await (poster ? posterWork.run(classify) : classify());
-    answer = { embeds: [genreEmbed(prediction, { posterUrl: input.poster?.url })] };
-    log('info', 'genre answered', { interaction: interaction.id, top: prediction.top.genre, ms: Date.now() - started });
+    const predicted = prediction.top.genre;
+    // Kept before the embed is sent, so that the menu works as soon as it shows; without it the answer goes without the menu.
+    const key = await keepAnswer(env.DB, { plot: input.plot, posterUrl: poster?.url, predicted, modelVersion: prediction.modelVersion }).catch((err: unknown) => {
+      log('error', 'answer not kept: sent without its correction menu', { interaction: interaction.id, error: String(err) });
+      return undefined;
+    });
+    answer = { embeds: [genreEmbed(prediction, { posterUrl: poster?.url })], components: key ? [feedbackMenu(key, predicted)] : [] };
+    log('info', 'genre answered', { interaction: interaction.id, top: predicted, ms: Date.now() - started });
   } catch (err) {
     if (!(err instanceof ApiError)) log('error', 'genre failed', { interaction: interaction.id, error: String(err) });
     else log('warn', 'genre refused', { interaction: interaction.id, status: err.status, code: err.code, message: err.message });
@@ -101,14 +91,17 @@ async function completeGenre(context: PredictContext, interaction: Interaction, 
   await answerDeferred(env, interaction, answer).catch((err: unknown) => log('error', 'discord webhook call failed', { interaction: interaction.id, error: String(err) }));
 }
 
-/** Discord HTTP interactions (serverless mode): PING, and /genre deferred then completed in waitUntil. */
+/**
+ * Discord HTTP interactions (serverless mode): PING, /genre deferred then completed in waitUntil, and a choice
+ * in the "Correct genre…" menu under its answer, deferred ephemerally then stored in waitUntil.
+ */
 export const interactionsRoute = new OpenAPIHono<AppEnv>();
 
 // Documented only: the body must be read as text and its signature checked before it is parsed and validated.
 interactionsRoute.openAPIRegistry.registerPath({
   method: 'post',
   path: '/interactions',
-  summary: "Discord's HTTP interactions endpoint (serverless mode): PING, and /genre",
+  summary: "Discord's HTTP interactions endpoint (serverless mode): PING, /genre, and its \"Correct genre…\" menu",
   request: {
     headers: z.object({
       'x-signature-ed25519': z.string().openapi({ description: 'Ed25519 signature of timestamp + body by the application key (DISCORD_PUBLIC_KEY)' }),
@@ -160,6 +153,12 @@ interactionsRoute.post('/interactions', async (c) => {
     throw new ApiError(409, 'interaction_replayed', `interaction ${interaction.id} was already handled`);
   }
   if (interaction.type === InteractionType.PING) return c.json({ type: InteractionResponseType.PONG } satisfies InteractionResponse);
+  if (interaction.type === InteractionType.MESSAGE_COMPONENT) {
+    const choice = feedbackChoice(interaction.data);
+    if (!choice) return c.json(ephemeral(feedbackProblemMessage({ kind: 'expired' })));
+    c.executionCtx.waitUntil(completeCorrection(c.env, interaction, choice));
+    return c.json({ type: InteractionResponseType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, data: { flags: InteractionResponseFlags.EPHEMERAL } } satisfies InteractionResponse);
+  }
   if (interaction.type !== InteractionType.APPLICATION_COMMAND || interaction.data.type !== CHAT_INPUT || interaction.data.name !== genreCommand.name) {
     return c.json(ephemeral(UNKNOWN_COMMAND_MESSAGE));
   }

@@ -12,6 +12,8 @@ describe('bot config', () => {
       rest: { api: 'https://discord.com/api', version: '10' },
       logLevel: 'info',
       predict: { url: BASE.PREDICT_URL, token: undefined, timeoutMs: 20_000, retryDelayMs: 1_000 },
+      // On the origin of PREDICT_URL, whatever its path.
+      feedback: { url: 'https://genre.example.workers.dev/feedback', token: undefined, timeoutMs: 20_000, retryDelayMs: 1_000 },
     });
     expect(loadRegisterConfig({ ...BASE, DISCORD_GUILD_ID: '42' }).guildId).toBe('42');
   });

@@ -8,8 +8,9 @@ export interface RecordedCall {
   path: string;
   headers: IncomingMessage['headers'];
   body: unknown;
-  /** Status the fake answered with. */
+  /** Status the fake answered with, and its JSON body (for an edit or a follow-up: the message, with its components). */
   status: number;
+  answer?: unknown;
   at: number;
 }
 
@@ -56,7 +57,8 @@ const message = (applicationId: string, botUserId: string, body: Record<string, 
 /**
  * The part of Discord that a discord.js 14 bot and the Worker's /interactions route use: gateway
  * (HELLO, IDENTIFY -> READY, heartbeats, dispatch) over WebSocket, and the REST routes for command
- * registration, interaction callbacks, editing or deleting the original response, and follow-ups.
+ * registration, interaction callbacks (of commands and of components such as a select menu), editing or
+ * deleting the original response, and follow-ups.
  * See runtime-facts.md.
  */
 export async function startFakeDiscord(options: { applicationId?: string; botUserId?: string } = {}): Promise<FakeDiscord> {
@@ -95,7 +97,7 @@ export async function startFakeDiscord(options: { applicationId?: string; botUse
     let body: unknown = raw;
     if ((req.headers['content-type'] ?? '').includes('json') && raw) body = JSON.parse(raw);
     const reply = (status: number, answer?: unknown) => {
-      record({ method: req.method ?? 'GET', path, headers: req.headers, body, status, at: Date.now() });
+      record({ method: req.method ?? 'GET', path, headers: req.headers, body, status, answer, at: Date.now() });
       if (answer === undefined) return void res.writeHead(status).end();
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     };

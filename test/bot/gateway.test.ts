@@ -1,4 +1,5 @@
-import type { APIEmbed } from 'discord-api-types/v10';
+import { createHash, randomUUID } from 'node:crypto';
+import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startBot, type BotOptions, type RunningBot } from '../../bot/bot';
 import { loadBotConfig } from '../../bot/config';
@@ -7,8 +8,28 @@ import { othersPlot } from '../support/othersPlot';
 import { freePort } from '../support/ports';
 import { startTogether } from '../support/startTogether';
 import { startWorker, type StartedWorker } from '../support/worker';
+import { feedbackProblemMessage, feedbackThanks } from '../../src/shared/discord/genreFeedback';
+import { GENRES } from '../../src/shared/labels';
 import { startFakeDiscord, type FakeDiscord, type RecordedCall } from './fakeDiscord';
-import { expectEmbedFor, genreInteraction, listen, PLOTS, POSTERS, predictDirect, startPosterServer, TMDB_FIELD, WARNINGS_FIELD, type LocalServer, type PosterOption } from './support';
+import {
+  answerIn,
+  expectEmbedFor,
+  feedbackMenuOf,
+  genreInteraction,
+  listen,
+  menuChoiceInteraction,
+  PLOTS,
+  POSTERS,
+  predictDirect,
+  startPosterServer,
+  storedCorrections,
+  storedPoster,
+  TMDB_FIELD,
+  WARNINGS_FIELD,
+  type LocalServer,
+  type PosterOption,
+  type PosterServer,
+} from './support';
 
 // End to end: the real discord.js Client against the fake Discord, and the real Worker (wrangler dev,
 // published models) answering /predict and downloading the posters from a local stand-in for Discord's CDN.
@@ -17,7 +38,7 @@ const TOKEN = 'fake-bot-token.that-must-never-be-logged';
 
 let worker: StartedWorker;
 let discord: FakeDiscord;
-let posters: LocalServer;
+let posters: PosterServer;
 /** A poster host that never answers, allow-listed like `posters`. */
 let silentPosters: LocalServer;
 
@@ -375,6 +396,105 @@ describe('/genre through the gateway with the real Worker', () => {
       await stopped;
     } finally {
       await slow.close();
+    }
+  });
+});
+
+describe('the "Correct genre…" menu through the gateway', () => {
+  /** A plot of its own, so that its corrections are told apart from those of other tests sharing the database. */
+  const uniquePlot = () => `${PLOTS.comedy} It all happens in case ${randomUUID()}.`;
+
+  /** Answers /genre and returns the message with its menu, and the genre it answered. */
+  async function answered(options: { plot?: string; poster?: PosterOption }) {
+    const edited = await (await invoke(options)).edit();
+    return { message: edited.answer as APIMessage, ...answerIn(embedOf(edited)) };
+  }
+
+  /** Chooses `genre` in the menu under `message`; the callback, and the edit of the ephemeral deferral when there is one. */
+  async function choose(message: APIMessage, genre: string, customId?: string) {
+    const choice = menuChoiceInteraction(discord.applicationId, message, [genre], customId);
+    discord.dispatchInteraction(choice);
+    const callback = await discord.waitForCall((c) => c.method === 'POST' && c.path === `/interactions/${choice.id}/${choice.token}/callback`);
+    const edit = async () =>
+      contentOf(await discord.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${discord.applicationId}/${choice.token}/messages/@original` && c.status === 200));
+    return { callback, edit };
+  }
+
+  it('puts the menu under the answer; a choice stores the correction, its poster in R2, and thanks the chooser privately', async () => {
+    await withBot(`${worker.url}/predict`, {}, async ({ logs }) => {
+      const plot = uniquePlot();
+      const { message, predicted, modelVersion } = await answered({ plot, poster: poster('poster.jpg', { url: `${posters.url}/attachments/poster.jpg?ex=${randomUUID()}` }) });
+      const menu = feedbackMenuOf(message);
+      expect(menu).toMatchObject({ type: 3, placeholder: 'Correct genre…' });
+      expect(menu.custom_id).toMatch(/^genre-feedback:[0-9a-f-]{36}$/);
+      // The answer's own genre is left out: the menu corrects it.
+      expect(menu.options.map((o) => o.value)).toEqual(GENRES.filter((g) => g !== predicted));
+      const genre = predicted === 'Documentary' ? 'Animation' : 'Documentary';
+
+      const { callback, edit } = await choose(message, genre);
+      // An ephemeral deferral: the public answer stays as it is, and only the chooser sees what follows.
+      expect(callback.body).toEqual({ type: 5, data: { flags: 64 } });
+      expect(await edit()).toBe(feedbackThanks(genre));
+
+      const sha256 = createHash('sha256').update(POSTERS.jpeg).digest('hex');
+      expect(await storedCorrections(inject('wranglerState'), plot)).toEqual([{ plot, poster_sha256: sha256, predicted, genre, model_version: modelVersion }]);
+      expect(await storedPoster(inject('wranglerState'), sha256)).toEqual(new Uint8Array(POSTERS.jpeg));
+      const stored = logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'correction stored');
+      expect(stored).toMatchObject({ predicted, genre, id: expect.any(Number) });
+      // No user id in the logs.
+      expect(logs.join('\n')).not.toContain('500000000000000001');
+    });
+  });
+
+  it('answers a choice under an answer it no longer keeps (from before a restart, or an unknown key) as too old, at once and privately', async () => {
+    const plot = uniquePlot();
+    let message: APIMessage | undefined;
+    await withBot(`${worker.url}/predict`, {}, async () => {
+      ({ message } = await answered({ plot }));
+    });
+    await withBot(`${worker.url}/predict`, {}, async () => {
+      for (const customId of [undefined, 'genre-feedback:no-such-key']) {
+        const { callback } = await choose(message!, 'Horror', customId);
+        expect(callback.body).toEqual({ type: 4, data: expect.objectContaining({ content: feedbackProblemMessage({ kind: 'expired' }), flags: 64 }) });
+      }
+    });
+    expect(await storedCorrections(inject('wranglerState'), plot)).toEqual([]);
+  });
+
+  it('tells the chooser privately when the poster can no longer be downloaded, and stores nothing', async () => {
+    await withBot(`${worker.url}/predict`, {}, async () => {
+      const plot = uniquePlot();
+      const url = `${posters.url}/attachments/poster.jpg?ex=${randomUUID()}`;
+      const { message } = await answered({ plot, poster: poster('poster.jpg', { url }) });
+      posters.expire(url);
+      const { callback, edit } = await choose(message, 'Horror');
+      expect(callback.body).toEqual({ type: 5, data: { flags: 64 } });
+      expect(await edit()).toBe(feedbackProblemMessage({ kind: 'poster_gone' }));
+      expect(await storedCorrections(inject('wranglerState'), plot)).toEqual([]);
+    });
+  });
+
+  it('tells the chooser privately when the Worker refuses the bot (one without POST /feedback), logged as an error', async () => {
+    // An older Worker: /predict answers, /feedback is not found.
+    const older = await listen(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      if (req.url !== '/predict') {
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: `no route ${req.url}` } }));
+        return;
+      }
+      const upstream = await fetch(`${worker.url}/predict`, { method: 'POST', headers: { 'content-type': req.headers['content-type']! }, body: Buffer.concat(chunks) });
+      res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
+    });
+    try {
+      await withBot(`${older.url}/predict`, {}, async ({ logs }) => {
+        const { message } = await answered({ plot: PLOTS.horror });
+        const { edit } = await choose(message, 'Comedy');
+        expect(await edit()).toBe(feedbackProblemMessage({ kind: 'misconfigured' }));
+        expect(logs.map((l) => JSON.parse(l)).find((l) => l.level === 'error')).toMatchObject({ status: 404, code: 'not_found' });
+      });
+    } finally {
+      await older.close();
     }
   });
 });

@@ -1,9 +1,27 @@
-import type { APIEmbed } from 'discord-api-types/v10';
+import { createHash, randomUUID } from 'node:crypto';
+import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { feedbackProblemMessage, feedbackThanks } from '../../src/shared/discord/genreFeedback';
+import { GENRES } from '../../src/shared/labels';
 import { othersPlot } from '../support/othersPlot';
 import { startWorker, type StartedWorker } from '../support/worker';
 import { startFakeDiscord, type FakeDiscord } from './fakeDiscord';
-import { discordSigner, expectEmbedFor, genreInteraction, PLOTS, POSTERS, predictDirect, startPosterServer, WARNINGS_FIELD, type LocalServer } from './support';
+import {
+  answerIn,
+  discordSigner,
+  expectEmbedFor,
+  feedbackMenuOf,
+  genreInteraction,
+  menuChoiceInteraction,
+  PLOTS,
+  POSTERS,
+  predictDirect,
+  startPosterServer,
+  storedCorrections,
+  storedPoster,
+  WARNINGS_FIELD,
+  type PosterServer,
+} from './support';
 
 // Serverless mode: Discord's signed HTTP interactions to the real Worker's POST /interactions, which
 // classifies in-process and edits the deferred response on the fake Discord (DISCORD_API_BASE).
@@ -13,7 +31,7 @@ const impostor = discordSigner();
 
 let worker: StartedWorker;
 let discord: FakeDiscord;
-let posters: LocalServer;
+let posters: PosterServer;
 
 beforeAll(async () => {
   [discord, posters] = await Promise.all([startFakeDiscord(), startPosterServer()]);
@@ -239,5 +257,83 @@ describe('/genre over HTTP interactions', () => {
     // The fake refuses an early retry with another 429, as Discord does: two PATCHes mean the wait was kept.
     expect(patches.map((p) => p.status)).toEqual([429, 200]);
     expectEmbedFor((edit.body as { embeds: APIEmbed[] }).embeds[0], await predictDirect(worker.url, PLOTS.comedy));
+  });
+});
+
+describe('the "Correct genre…" menu over HTTP interactions', () => {
+  const uniquePlot = () => `${PLOTS.horror} It all happens in case ${randomUUID()}.`;
+  const webhookEdit = (token: string) =>
+    discord.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${discord.applicationId}/${token}/messages/@original` && c.status === 200);
+
+  /** Answers /genre and returns the message with its menu, and what it answered. */
+  async function answered(options: { plot?: string; posterUrl?: string }) {
+    const interaction = genreInteraction(discord.applicationId, {
+      plot: options.plot,
+      poster: options.posterUrl ? { url: options.posterUrl, filename: 'poster.jpg', contentType: 'image/jpeg' } : undefined,
+    });
+    expect(await (await postSigned(interaction)).json()).toEqual({ type: 5 });
+    const edit = await webhookEdit(interaction.token);
+    return { message: edit.answer as APIMessage, ...answerIn((edit.body as { embeds: APIEmbed[] }).embeds[0]) };
+  }
+
+  /** Sends a choice of `genre` in the menu under `message`: the HTTP answer, and the edit of the ephemeral deferral. */
+  async function choose(message: APIMessage, genre: string, customId?: string) {
+    const choice = menuChoiceInteraction(discord.applicationId, message, [genre], customId);
+    const res = await postSigned(choice);
+    expect(res.status).toBe(200);
+    return { choice, response: await res.json(), edit: async () => ((await webhookEdit(choice.token)).body as { content: string }).content };
+  }
+
+  it('puts the menu under the answer; a choice stores the correction, its poster in R2, and thanks the chooser privately', async () => {
+    const plot = uniquePlot();
+    const { message, predicted, modelVersion } = await answered({ plot, posterUrl: `${posters.url}/attachments/poster.jpg?ex=${randomUUID()}` });
+    const menu = feedbackMenuOf(message);
+    expect(menu).toMatchObject({ type: 3, placeholder: 'Correct genre…' });
+    expect(menu.custom_id).toMatch(/^genre-feedback:[0-9a-f-]{36}$/);
+    expect(menu.options.map((o) => o.value)).toEqual(GENRES.filter((g) => g !== predicted));
+    expect(menu.options.find((o) => o.value === 'Others')?.description).toMatch(/^None of the six: crime, /);
+    const genre = predicted === 'Comedy' ? 'Drama' : 'Comedy';
+
+    const { response, edit } = await choose(message, genre);
+    expect(response).toEqual({ type: 5, data: { flags: 64 } });
+    expect(await edit()).toBe(feedbackThanks(genre));
+    const sha256 = createHash('sha256').update(POSTERS.jpeg).digest('hex');
+    expect(await storedCorrections(inject('wranglerState'), plot)).toEqual([{ plot, poster_sha256: sha256, predicted, genre, model_version: modelVersion }]);
+    expect(await storedPoster(inject('wranglerState'), sha256)).toEqual(new Uint8Array(POSTERS.jpeg));
+  });
+
+  it('refuses a replayed choice with 409: one correction stored', async () => {
+    const plot = uniquePlot();
+    const { message } = await answered({ plot });
+    const choice = menuChoiceInteraction(discord.applicationId, message, ['Action']);
+    const body = JSON.stringify(choice);
+    const timestamp = now();
+    const headers = { 'content-type': 'application/json', 'x-signature-ed25519': signer.sign(timestamp, body), 'x-signature-timestamp': timestamp };
+    expect(await (await post(body, headers)).json()).toEqual({ type: 5, data: { flags: 64 } });
+    await webhookEdit(choice.token);
+    const replay = await post(body, headers);
+    expect(replay.status).toBe(409);
+    expect((await replay.json()).error.code).toBe('interaction_replayed');
+    expect(await storedCorrections(inject('wranglerState'), plot)).toHaveLength(1);
+  });
+
+  it('answers a choice under an answer it does not keep as too old, privately; a component it does not know at once', async () => {
+    const { message } = await answered({ plot: PLOTS.comedy });
+    const unknownKey = await choose(message, 'Horror', 'genre-feedback:no-such-key');
+    expect(unknownKey.response).toEqual({ type: 5, data: { flags: 64 } });
+    expect(await unknownKey.edit()).toBe(feedbackProblemMessage({ kind: 'expired' }));
+    const other = await choose(message, 'Horror', 'some-other-menu');
+    expect(other.response).toEqual({ type: 4, data: { content: feedbackProblemMessage({ kind: 'expired' }), flags: 64 } });
+  });
+
+  it('tells the chooser privately when the poster can no longer be downloaded, and stores nothing', async () => {
+    const plot = uniquePlot();
+    const url = `${posters.url}/attachments/poster.jpg?ex=${randomUUID()}`;
+    const { message } = await answered({ plot, posterUrl: url });
+    posters.expire(url);
+    const { response, edit } = await choose(message, 'Horror');
+    expect(response).toEqual({ type: 5, data: { flags: 64 } });
+    expect(await edit()).toBe(feedbackProblemMessage({ kind: 'poster_gone' }));
+    expect(await storedCorrections(inject('wranglerState'), plot)).toEqual([]);
   });
 });

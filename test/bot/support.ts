@@ -1,8 +1,21 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Locale, type APIAttachment, type APIChatInputApplicationCommandInteraction, type APIEmbed } from 'discord-api-types/v10';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  Locale,
+  type APIActionRowComponent,
+  type APIAttachment,
+  type APIChatInputApplicationCommandInteraction,
+  type APIEmbed,
+  type APIMessage,
+  type APIMessageComponentSelectMenuInteraction,
+  type APIStringSelectComponent,
+} from 'discord-api-types/v10';
 import { expect } from 'vitest';
+import { wrangler } from '../../models/publish/publish';
 import { GENRES } from '../../src/shared/labels';
 import { gradient, toJpeg, toPng } from '../support/imageFixtures';
 
@@ -30,18 +43,33 @@ export const POSTERS = {
   text: new TextEncoder().encode('these are meeting notes, not a poster'),
 };
 
-/** Stands in for Discord's attachment CDN. */
-export const startPosterServer = () =>
-  listen((req, res) => {
+export interface PosterServer extends LocalServer {
+  /** From now on, answer this URL (path and query) with 404, as Discord's CDN answers an attachment URL whose signature has expired. */
+  expire(url: string): void;
+}
+
+/** Stands in for Discord's attachment CDN. Like Discord's, its URLs may carry a query (`?ex=…`), which picks no other file. */
+export async function startPosterServer(): Promise<PosterServer> {
+  const expired = new Set<string>();
+  const server = await listen((req, res) => {
     const files: Record<string, [string, Uint8Array]> = {
       '/attachments/poster.jpg': ['image/jpeg', POSTERS.jpeg],
       '/attachments/poster.png': ['image/png', POSTERS.png],
       '/attachments/fake.png': ['image/png', POSTERS.text],
     };
-    const file = files[new URL(req.url ?? '/', 'http://x').pathname];
-    if (!file) return void res.writeHead(404).end();
+    const url = new URL(req.url ?? '/', 'http://x');
+    const file = files[url.pathname];
+    if (!file || expired.has(url.pathname + url.search)) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': file[0], 'content-length': file[1].byteLength }).end(file[1]);
   });
+  return {
+    ...server,
+    expire: (url) => {
+      const { pathname, search } = new URL(url);
+      expired.add(pathname + search);
+    },
+  };
+}
 
 // Snowflakes from the clock, as Discord makes them: the Worker handles each interaction id once, and its local
 // database outlives a test run.
@@ -57,10 +85,30 @@ export interface PosterOption {
   height?: number;
 }
 
+const user = { id: '500000000000000001', username: 'cinephile', discriminator: '0', avatar: null, global_name: 'Cinephile' };
+
+/** What every interaction in a DM carries, with an id and token of its own (discord.js throws without some of it). */
+function interactionInDm(applicationId: string) {
+  const id = snowflake();
+  return {
+    id,
+    application_id: applicationId,
+    token: `interaction-token-${id}`,
+    version: 1 as const,
+    channel_id: '300000000000000001',
+    channel: { id: '300000000000000001', type: 1 as const, last_message_id: null, recipients: [user] },
+    user,
+    locale: Locale.EnglishUS,
+    app_permissions: '562949953421311',
+    entitlements: [],
+    authorizing_integration_owners: { 1: user.id },
+    context: 1 as const,
+    attachment_size_limit: 10 * 1024 * 1024,
+  };
+}
+
 /** A /genre invocation in a DM, as the gateway and the interactions endpoint deliver it. */
 export function genreInteraction(applicationId: string, options: { plot?: string; poster?: PosterOption }): APIChatInputApplicationCommandInteraction {
-  const id = snowflake();
-  const user = { id: '500000000000000001', username: 'cinephile', discriminator: '0', avatar: null, global_name: 'Cinephile' };
   const attachment: APIAttachment | undefined = options.poster && {
     id: snowflake(),
     filename: options.poster.filename,
@@ -70,12 +118,9 @@ export function genreInteraction(applicationId: string, options: { plot?: string
     ...(options.poster.contentType ? { content_type: options.poster.contentType } : {}),
     ...(options.poster.width ? { width: options.poster.width, height: options.poster.height } : {}),
   };
-  const interaction: APIChatInputApplicationCommandInteraction = {
-    id,
-    application_id: applicationId,
+  return {
+    ...interactionInDm(applicationId),
     type: 2,
-    token: `interaction-token-${id}`,
-    version: 1,
     data: {
       id: '200000000000000000',
       name: 'genre',
@@ -86,17 +131,22 @@ export function genreInteraction(applicationId: string, options: { plot?: string
       ],
       ...(attachment ? { resolved: { attachments: { [attachment.id]: attachment } } } : {}),
     },
-    channel_id: '300000000000000001',
-    channel: { id: '300000000000000001', type: 1, last_message_id: null, recipients: [user] },
-    user,
-    locale: Locale.EnglishUS,
-    app_permissions: '562949953421311',
-    entitlements: [],
-    authorizing_integration_owners: { 1: user.id },
-    context: 1,
-    attachment_size_limit: 10 * 1024 * 1024,
   };
-  return interaction;
+}
+
+/** The genre an embed answers and its model version, as a correction of it records them. */
+export const answerIn = (embed: APIEmbed) => ({ predicted: embed.description!.match(/\*\*(\w+)\*\*/)![1], modelVersion: embed.footer!.text.replace(/^model /, '') });
+
+/** The "Correct genre…" menu of an answer: the one string select of its one action row. */
+export function feedbackMenuOf(message: { components?: unknown[] }): APIStringSelectComponent {
+  const [row] = message.components as APIActionRowComponent<APIStringSelectComponent>[];
+  expect(row.components).toHaveLength(1);
+  return row.components[0];
+}
+
+/** A choice of `values` in the menu under `message` (a custom id of another's when given), as Discord delivers it. */
+export function menuChoiceInteraction(applicationId: string, message: APIMessage, values: string[], customId = feedbackMenuOf(message).custom_id): APIMessageComponentSelectMenuInteraction {
+  return { ...interactionInDm(applicationId), type: 3, data: { custom_id: customId, component_type: 3, values }, message };
 }
 
 /** An Ed25519 key pair signing the way Discord does: over `timestamp + body`, hex. */
@@ -165,4 +215,31 @@ export function expectEmbedFor(embed: APIEmbed, expected: DirectPrediction) {
   });
   // The test plots are plain words: nothing to escape or cut.
   if (evidence.length) expect(field(`What in the plot points to ${top.genre}`)).toBe(evidence.slice(0, 5).map((e) => `“${e.text}”`).join(', '));
+}
+
+export interface StoredCorrection {
+  plot: string | null;
+  poster_sha256: string | null;
+  predicted: string;
+  genre: string;
+  model_version: string;
+}
+
+/** The corrections of `plot` in the local D1 database that the Worker under `wrangler dev --persist-to` writes, oldest first. */
+export async function storedCorrections(persistTo: string, plot: string): Promise<StoredCorrection[]> {
+  const sql = `SELECT plot, poster_sha256, predicted, genre, model_version FROM feedback WHERE plot = '${plot.replaceAll("'", "''")}' ORDER BY id`;
+  const out = await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--json', '--command', sql]);
+  return (JSON.parse(out) as { results: StoredCorrection[] }[])[0].results;
+}
+
+/** The bytes of a correction's poster in the local FEEDBACK bucket (`posters/<sha256>`). */
+export async function storedPoster(persistTo: string, sha256: string): Promise<Uint8Array> {
+  const dir = await mkdtemp(join(tmpdir(), 'genre-r2-'));
+  try {
+    const file = join(dir, 'poster');
+    await wrangler(['r2', 'object', 'get', `genre-feedback/posters/${sha256}`, '--local', '--persist-to', persistTo, '--file', file]);
+    return new Uint8Array(await readFile(file));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -17,11 +17,16 @@ describe('D1 migrations', () => {
     const first = await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', await dir]);
     expect(first).toContain('0001_seen_interactions.sql');
     expect(first).toContain('0002_feedback.sql');
+    expect(first).toContain('0003_kept_answers.sql');
     const tables = (await query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")).map((r) => r.name);
     // d1_migrations: wrangler's record of what it applied.
-    expect(tables).toEqual(['d1_migrations', 'feedback', 'seen_interactions']);
+    expect(tables).toEqual(['d1_migrations', 'feedback', 'kept_answers', 'seen_interactions']);
     expect((await query("SELECT name FROM pragma_table_info('feedback')")).map((r) => r.name)).toEqual([
       'id', 'created_at', 'plot', 'poster_sha256', 'predicted', 'genre', 'tmdb_genres', 'comment', 'model_version',
+    ]);
+    // What a correction from the Discord menu needs of its answer, and no user or channel.
+    expect((await query("SELECT name FROM pragma_table_info('kept_answers')")).map((r) => r.name)).toEqual([
+      'key', 'kept_at', 'plot', 'poster_url', 'predicted', 'model_version',
     ]);
     expect(await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', await dir])).toContain('No migrations to apply');
   });

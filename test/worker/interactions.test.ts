@@ -1,6 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { app } from '../../src/app';
+import { keepAnswer, keptAnswer } from '../../src/discord/keptAnswers';
+import { feedbackProblemMessage, feedbackThanks, KEPT_ANSWER_TTL_MS } from '../../src/shared/discord/genreFeedback';
 import { errorOf, putModels, testEnv } from './helpers';
 
 // Replays of signed Discord interactions, in workerd with the D1 database of handled ids (migrations/).
@@ -85,5 +87,74 @@ describe('POST /interactions runs each interaction id at most once', () => {
     const ctx = createExecutionContext();
     const res = await app.request('/interactions', { method: 'POST', headers: request.headers, body: request.body }, broken, ctx);
     expect(await errorOf(res)).toMatchObject({ status: 503, code: 'replay_check_unavailable' });
+  });
+});
+
+describe('the "Correct genre…" menu: what serverless mode keeps of an answer, and for how long', () => {
+  /** The bodies the Worker sent to Discord's webhook with `method`, for one interaction token. */
+  const webhookBodies = (spy: ReturnType<typeof vi.spyOn<typeof globalThis, 'fetch'>>, token: string, method: string) =>
+    spy.mock.calls
+      .filter(([url, init]) => String(url).includes(`/api/webhooks/`) && String(url).includes(token) && init?.method === method)
+      .map(([, init]) => JSON.parse(String(init!.body)) as { content?: string; components?: { components: { custom_id: string }[] }[] });
+  const choice = (key: string, genre: string) => interaction(3, { custom_id: `genre-feedback:${key}`, component_type: 3, values: [genre] });
+  const feedbackRows = async () => (await testEnv.DB.prepare('SELECT count(*) AS n FROM feedback').first<{ n: number }>())!.n;
+
+  it('keeps what a correction needs, and no user or channel: a choice then stores it', async () => {
+    const spy = vi.spyOn(globalThis, 'fetch');
+    const plot = 'A haunted house terrifies a family at night.';
+    const command = genre(plot);
+    await send(await signed(command));
+    const [edit] = webhookBodies(spy, command.token, 'PATCH');
+    const key = edit.components![0].components[0].custom_id.replace('genre-feedback:', '');
+    const row = await testEnv.DB.prepare('SELECT * FROM kept_answers WHERE key = ?1').bind(key).first<Record<string, unknown>>();
+    expect(Object.keys(row!)).toEqual(['key', 'kept_at', 'plot', 'poster_url', 'predicted', 'model_version']);
+    expect(row).toMatchObject({ plot, poster_url: null, predicted: expect.any(String), model_version: expect.any(String) });
+
+    const genreChosen = row!.predicted === 'Comedy' ? 'Drama' : 'Comedy';
+    const chosen = choice(key, genreChosen);
+    const res = await send(await signed(chosen));
+    expect(await res.json()).toEqual({ type: 5, data: { flags: 64 } });
+    expect(webhookBodies(spy, chosen.token, 'PATCH')).toEqual([{ content: feedbackThanks(genreChosen) }]);
+    const stored = await testEnv.DB.prepare('SELECT plot, predicted, genre, model_version FROM feedback ORDER BY id DESC LIMIT 1').first();
+    expect(stored).toEqual({ plot, predicted: row!.predicted, genre: genreChosen, model_version: row!.model_version });
+  });
+
+  it('finds an answer for a day, not after, and deletes those past their day as new ones are kept', async () => {
+    const t0 = Date.now();
+    const answer = { plot: 'A heist goes wrong.', predicted: 'Action' as const, modelVersion: 'test-1' };
+    const key = await keepAnswer(testEnv.DB, answer, t0);
+    expect(await keptAnswer(testEnv.DB, key, t0 + KEPT_ANSWER_TTL_MS - 1)).toEqual(answer);
+    expect(await keptAnswer(testEnv.DB, key, t0 + KEPT_ANSWER_TTL_MS + 1)).toBeUndefined();
+    await keepAnswer(testEnv.DB, answer, t0 + KEPT_ANSWER_TTL_MS + 1);
+    expect(await testEnv.DB.prepare('SELECT key FROM kept_answers WHERE key = ?1').bind(key).first()).toBeNull();
+  });
+
+  it('answers a choice under an answer kept more than a day ago as too old, and stores nothing', async () => {
+    const spy = vi.spyOn(globalThis, 'fetch');
+    const key = await keepAnswer(testEnv.DB, { plot: 'A heist goes wrong.', predicted: 'Action', modelVersion: 'test-1' }, Date.now() - KEPT_ANSWER_TTL_MS - 1000);
+    const before = await feedbackRows();
+    const chosen = choice(key, 'Comedy');
+    expect(await (await send(await signed(chosen))).json()).toEqual({ type: 5, data: { flags: 64 } });
+    expect(webhookBodies(spy, chosen.token, 'PATCH')).toEqual([{ content: feedbackProblemMessage({ kind: 'expired' }) }]);
+    expect(await feedbackRows()).toBe(before);
+  });
+
+  it('tells the chooser that corrections cannot be saved while the database fails, and logs the error', async () => {
+    const spy = vi.spyOn(globalThis, 'fetch');
+    const errors = vi.spyOn(console, 'error');
+    const key = await keepAnswer(testEnv.DB, { plot: 'A heist goes wrong.', predicted: 'Action', modelVersion: 'test-1' });
+    // The replay check (a batch) works; the corrections' table does not.
+    const DB = {
+      batch: testEnv.DB.batch.bind(testEnv.DB),
+      prepare: (sql: string) => (sql.includes('INSERT INTO feedback') ? { bind: () => ({ first: () => Promise.reject(new Error('D1 is down')) }) } : testEnv.DB.prepare(sql)),
+    };
+    const chosen = choice(key, 'Comedy');
+    const request = await signed(chosen);
+    const ctx = createExecutionContext();
+    const res = await app.request('/interactions', { method: 'POST', headers: request.headers, body: request.body }, { ...env, DB }, ctx);
+    expect(await res.json()).toEqual({ type: 5, data: { flags: 64 } });
+    await waitOnExecutionContext(ctx);
+    expect(webhookBodies(spy, chosen.token, 'PATCH')).toEqual([{ content: feedbackProblemMessage({ kind: 'unavailable' }) }]);
+    expect(errors.mock.calls.map(([line]) => JSON.parse(String(line)))).toContainEqual(expect.objectContaining({ msg: 'correction failed', error: 'Error: D1 is down' }));
   });
 });

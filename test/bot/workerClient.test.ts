@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../bot/log';
-import { createPredictClient, PredictError } from '../../bot/predictClient';
+import { createFeedbackClient, createPredictClient, WorkerError } from '../../bot/workerClient';
 import { GENRES, TMDB_GENRES } from '../../src/shared/labels';
 import { listen, type LocalServer } from './support';
 
@@ -40,11 +40,14 @@ async function scripted(responses: ({ status: number; body?: unknown; headers?: 
     res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end(JSON.stringify(next.body ?? {}));
   });
   const logs: string[] = [];
-  const predict = createPredictClient({ url: `${server.url}/predict`, token: 'tok-123456', timeoutMs: 300, retryDelayMs: 20 }, createLogger({ write: (l) => logs.push(l) }));
-  return { predict, seen, logs };
+  const log = createLogger({ write: (l) => logs.push(l) });
+  const options = { token: 'tok-123456', timeoutMs: 300, retryDelayMs: 20 };
+  const predict = createPredictClient({ ...options, url: `${server.url}/predict` }, log);
+  const sendFeedback = createFeedbackClient({ ...options, url: `${server.url}/feedback` }, log);
+  return { predict, sendFeedback, seen, logs };
 }
 
-const failure = (p: Promise<unknown>) => p.then(() => expect.unreachable(), (e: unknown) => e as PredictError);
+const failure = (p: Promise<unknown>) => p.then(() => expect.unreachable(), (e: unknown) => e as WorkerError);
 
 describe('predict client', () => {
   it('posts the plot and the poster URL as JSON with the bearer token and returns the validated prediction', async () => {
@@ -125,5 +128,32 @@ describe('predict client', () => {
     // After the 5 s wait, its retry would have got the scripted 503 again, not the abort's reason.
     expect(await pending).toBe(reason);
     expect(seen).toHaveLength(1);
+  });
+});
+
+describe('feedback client', () => {
+  const correction = { plot: 'A heist.', posterUrl: 'https://cdn.discordapp.com/attachments/1/2/p.jpg?ex=1', predicted: 'Drama', genre: 'Action', modelVersion: 'test-1' } as const;
+
+  it('posts the correction as JSON with the bearer token to /feedback and returns the stored id', async () => {
+    const { sendFeedback, seen } = await scripted([{ status: 201, body: { id: 7 } }]);
+    expect(await sendFeedback(correction)).toEqual({ id: 7 });
+    expect(seen[0].req.url).toBe('/feedback');
+    expect(seen[0].req.headers.authorization).toBe('Bearer tok-123456');
+    expect(JSON.parse(seen[0].body)).toEqual(correction);
+  });
+
+  it('keeps the code of a refusal, and retries a 503 once as /predict does, naming the route in the log', async () => {
+    const refused = await scripted([{ status: 422, body: { error: { code: 'poster_url_failed', message: 'posterUrl answered HTTP 404' } } }]);
+    expect(await failure(refused.sendFeedback(correction))).toMatchObject({ kind: 'rejected', status: 422, code: 'poster_url_failed' });
+    await server?.close();
+    const down = await scripted([{ status: 503, body: { error: { code: 'overloaded', message: 'busy' } } }]);
+    expect(await failure(down.sendFeedback(correction))).toMatchObject({ kind: 'unavailable', status: 503 });
+    expect(down.seen).toHaveLength(2);
+    expect(down.logs.map((l) => JSON.parse(l).msg)).toEqual(['feedback failed, retrying once']);
+  });
+
+  it('treats a 201 without an id as unavailable', async () => {
+    const { sendFeedback } = await scripted([{ status: 201, body: { ok: true } }]);
+    expect(await failure(sendFeedback(correction))).toMatchObject({ kind: 'unavailable' });
   });
 });
