@@ -107,6 +107,7 @@ export const interactionsRoute = new OpenAPIHono<AppEnv>();
 interactionsRoute.openAPIRegistry.registerPath({
   method: 'post',
   path: '/interactions',
+  operationId: 'discordInteraction',
   summary: "Discord's HTTP interactions endpoint (serverless mode): PING, and /genre",
   request: {
     headers: z.object({

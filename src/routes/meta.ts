@@ -11,6 +11,7 @@ metaRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/health',
+    operationId: 'health',
     summary: 'Liveness, and whether this isolate has loaded the models',
     responses: { 200: { content: { 'application/json': { schema: healthResponse } }, description: 'Service status' } },
   }),
@@ -21,6 +22,7 @@ metaRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/genres',
+    operationId: 'genres',
     summary: 'The genre labels, in model output order',
     responses: { 200: { content: { 'application/json': { schema: genresResponse } }, description: 'Label order' } },
   }),
