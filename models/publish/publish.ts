@@ -1,13 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { getPlatformProxy } from 'wrangler';
 import { readManifest } from '../export/artifacts';
 import { sha256, sha256File } from '../hashing';
 import { ARTIFACTS_DIR, PROJECT_ROOT } from '../paths';
-import { modelObjects, writeGeneratedFiles } from './modelFiles';
+import { modelObjects, writeGeneratedFiles, type ModelObject } from './modelFiles';
 
 export const BUCKET = 'genre-models';
 
@@ -17,7 +16,7 @@ export interface PublishOptions {
   remote?: boolean;
   /** Local state directory, passed to wrangler's --persist-to (tests use a private one). */
   persistTo?: string;
-  /** Skip when the local bucket already holds exactly these objects (checked through a marker file). */
+  /** Upload only the objects that the local bucket lacks or holds with other bytes (each one read and its sha256 compared). */
   ifStale?: boolean;
   log?: (line: string) => void;
 }
@@ -31,26 +30,52 @@ export async function wrangler(args: string[]): Promise<string> {
   return stdout;
 }
 
-/** The marker sits in the local state folder, so wiping that folder also forgets the marker. */
-const markerPath = (persistTo?: string) => join(persistTo ?? join(PROJECT_ROOT, '.wrangler', 'state'), `${BUCKET}.published.json`);
+/** The bucket `wrangler dev` reads, through wrangler's own local R2 (its state folder holds `v3/r2/`). */
+interface LocalBucket {
+  MODELS: { get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | null> };
+}
 
-/** Upload every model object (manifest.json last, so a reader never sees a manifest before its files). */
+/** The objects whose copy in the local bucket is missing or differs from the file: each object is read and hashed. */
+async function staleObjects(objects: (ModelObject & { sha256: string })[], persistTo: string): Promise<Set<string>> {
+  const { env, dispose } = await getPlatformProxy<LocalBucket>({
+    configPath: join(PROJECT_ROOT, 'wrangler.toml'),
+    persist: { path: join(persistTo, 'v3') },
+    remoteBindings: false,
+    envFiles: [],
+  });
+  try {
+    const stale = new Set<string>();
+    for (const { key, sha256: expected } of objects) {
+      const stored = await env.MODELS.get(key);
+      if (!stored || sha256(new Uint8Array(await stored.arrayBuffer())) !== expected) stale.add(key);
+    }
+    return stale;
+  } finally {
+    await dispose();
+  }
+}
+
+/**
+ * Upload every model object (manifest.json last, so a reader never sees a manifest before its files). With
+ * `ifStale`, only the missing or different ones, and manifest.json after them whenever anything was
+ * uploaded: a new upload of it is what makes running isolates load the models again.
+ */
 export async function publish(options: PublishOptions = {}): Promise<{ uploaded: string[]; skipped: boolean; version: string }> {
   const log = options.log ?? console.log;
   const artifactsDir = options.artifactsDir ?? ARTIFACTS_DIR;
   const manifest = await readManifest(artifactsDir);
   await writeGeneratedFiles(artifactsDir);
-  const objects = await modelObjects(artifactsDir);
-  // Every object counts (examples and the report too), not only the manifest.
-  const fingerprint = sha256((await Promise.all(objects.map(async (o) => `${o.key} ${await sha256File(o.path)}`))).join('\n'));
+  let objects = await modelObjects(artifactsDir);
   const persistTo = options.persistTo && resolve(options.persistTo);
-  const marker = markerPath(persistTo);
-  if (options.ifStale && !options.remote && existsSync(marker)) {
-    const published = JSON.parse(await readFile(marker, 'utf8')) as { sha256?: string };
-    if (published.sha256 === fingerprint) {
-      log(`models ${manifest.version} already in the local bucket ${BUCKET}; nothing to do`);
+  if (options.ifStale && !options.remote) {
+    const hashed = await Promise.all(objects.map(async (o) => ({ ...o, sha256: await sha256File(o.path) })));
+    const stale = await staleObjects(hashed, persistTo ?? join(PROJECT_ROOT, '.wrangler', 'state'));
+    if (stale.size === 0) {
+      log(`models ${manifest.version} already in the local bucket ${BUCKET} (every object checked by sha256); nothing to do`);
       return { uploaded: [], skipped: true, version: manifest.version };
     }
+    log(`${stale.size} of ${objects.length} objects missing or different in the local bucket ${BUCKET}: ${[...stale].join(', ')}`);
+    objects = objects.filter((o) => stale.has(o.key) || o.key === 'manifest.json');
   }
   const target = options.remote ? ['--remote'] : ['--local', ...(persistTo ? ['--persist-to', persistTo] : [])];
   const uploaded: string[] = [];
@@ -58,10 +83,6 @@ export async function publish(options: PublishOptions = {}): Promise<{ uploaded:
     log(`put ${BUCKET}/${key} (${options.remote ? 'remote' : 'local'})`);
     await wrangler(['r2', 'object', 'put', `${BUCKET}/${key}`, '--file', path, ...target]);
     uploaded.push(key);
-  }
-  if (!options.remote) {
-    await mkdir(dirname(marker), { recursive: true });
-    await writeFile(marker, `${JSON.stringify({ version: manifest.version, sha256: fingerprint })}\n`);
   }
   log(`published models ${manifest.version}: ${uploaded.length} objects`);
   return { uploaded, skipped: false, version: manifest.version };

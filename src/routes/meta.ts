@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
-import { modelStatus } from '../modelStore';
+import { readiness } from '../modelStore';
 import { wasmHeapBytes } from '../ortRuntime';
 import { genresResponse, healthResponse } from '../shared/apiSchemas';
 import { GENRES } from '../shared/labels';
@@ -12,10 +12,16 @@ metaRoutes.openapi(
     method: 'get',
     path: '/health',
     operationId: 'health',
-    summary: 'Liveness, and whether this isolate has loaded the models',
-    responses: { 200: { content: { 'application/json': { schema: healthResponse } }, description: 'Service status' } },
+    summary: 'Readiness: whether this isolate can answer POST /predict (it loads the models if need be)',
+    responses: {
+      200: { content: { 'application/json': { schema: healthResponse } }, description: 'The models serve every answer (ok) or some (degraded)' },
+      503: { content: { 'application/json': { schema: healthResponse } }, description: 'No answer can be given; `reason` says why' },
+    },
   }),
-  (c) => c.json({ status: 'ok' as const, models: modelStatus(), wasmHeapBytes: wasmHeapBytes() }, 200),
+  async (c) => {
+    const ready = await readiness(c.env);
+    return c.json({ ...ready, wasmHeapBytes: wasmHeapBytes() }, ready.status === 'unavailable' ? 503 : 200);
+  },
 );
 
 metaRoutes.openapi(

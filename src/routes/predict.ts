@@ -45,7 +45,7 @@ const route = createRoute({
     413: errorContent('Body, poster bytes or poster pixels over the documented limits'),
     415: errorContent('Content type is none of application/json, multipart/form-data, application/x-www-form-urlencoded'),
     422: errorContent('posterUrl could not be downloaded'),
-    503: errorContent('Models missing or corrupt in R2; retried on the next request'),
+    503: errorContent('A model the input needs is not loaded (missing or corrupt in R2); the message says which and why'),
   },
 });
 

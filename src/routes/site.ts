@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { errorBody, errorContent } from '../apiError';
 import type { AppEnv } from '../env';
-import { readManifest } from '../modelStore';
+import { servedManifest } from '../modelStore';
 import { evaluationReportSchema } from '../shared/evaluationReport';
 import { storedExampleSchema, storedExamplesSchema, type StoredExamples } from '../shared/examples';
 import { LIMITS } from '../shared/limits';
@@ -134,15 +134,15 @@ siteRoutes.openapi(
     method: 'get',
     path: '/model',
     operationId: 'model',
-    summary: 'Version of the published models and their evaluation figures',
+    summary: 'The model version POST /predict answers with, and its evaluation figures',
     responses: {
       200: { content: { 'application/json': { schema: modelResponse } }, description: 'Model information' },
-      503: errorContent('manifest.json missing or invalid in R2'),
+      503: errorContent('No model version can be served (manifest.json missing or invalid, model files missing or corrupt)'),
     },
   }),
   async (c) => {
-    // Only the manifest: this page request must not trigger (or wait for) a model load.
-    const m = await readManifest(c.env.MODELS);
+    // The served version, not manifest.json as it is now in R2: they differ while a new version fails to load.
+    const m = await servedManifest(c.env);
     c.header('cache-control', 'public, max-age=60');
     return c.json(
       {

@@ -143,10 +143,23 @@ export type ErrorBody = z.infer<typeof errorResponse>;
 
 export const healthResponse = z
   .object({
-    status: z.literal('ok'),
-    models: z.object({ loaded: z.boolean(), version: z.string().optional(), loads: z.number(), loadMs: z.number().optional() }),
+    status: z.enum(['ok', 'degraded', 'unavailable']).openapi({
+      description: 'ok: every answer can be given; degraded: some can (see models.answers), status 200 all the same; unavailable: none can (status 503)',
+    }),
+    reason: z.string().optional().openapi({ description: 'Why the status is not ok' }),
+    models: z.object({
+      loaded: z.boolean(),
+      version: z.string().optional().openapi({ description: 'The version POST /predict answers with' }),
+      loads: z.number().openapi({ description: "This isolate's model loads and reloads" }),
+      loadMs: z.number().optional(),
+      answers: z.object({ plot: z.boolean(), poster: z.boolean(), plotAndPoster: z.boolean() }).openapi({ description: 'Which inputs can be answered' }),
+      unavailable: z.record(z.string(), z.string()).openapi({ description: 'Each model that is not loaded (textModel, imageEncoder, imageHead, fusionHead), and why' }),
+      reloadError: z.string().optional().openapi({ description: 'Why the newest manifest.json in R2 is not the version served' }),
+    }),
     wasmHeapBytes: z.number().optional(),
   })
   .openapi('Health');
+
+export type Health = z.infer<typeof healthResponse>;
 
 export const genresResponse = z.object({ genres: z.array(z.enum(GENRES)) }).openapi('Genres');

@@ -61,6 +61,19 @@ export interface Classification {
 /** Thrown for a plot the text model cannot read: no word it knows. */
 export class PlotInputError extends Error {}
 
+/** The three answers a classifier gives, and the models each one runs. */
+export const ANSWER_MODELS = {
+  plot: ['textModel'],
+  poster: ['imageEncoder', 'imageHead'],
+  plotAndPoster: ['textModel', 'imageEncoder', 'fusionHead'],
+} as const satisfies Record<string, readonly ModelKey[]>;
+export type AnswerKind = keyof typeof ANSWER_MODELS;
+
+const ANSWER_NAMES: Record<AnswerKind, string> = { plot: 'a plot alone', poster: 'a poster alone', plotAndPoster: 'a plot with a poster' };
+
+/** Thrown when the input needs a model that is not loaded; the message names it and why it is missing. */
+export class ModelUnavailableError extends Error {}
+
 const rank = <G extends string>(names: readonly G[], probs: number[]) =>
   names.map((genre, i) => ({ genre, probability: probs[i] })).sort((a, b) => b.probability - a.probability);
 
@@ -73,8 +86,19 @@ export class GenreClassifier {
   private constructor(
     private readonly ort: OrtRuntime,
     readonly manifest: ModelManifest,
-    private readonly sessions: Record<ModelKey, InferenceSession>,
+    private readonly sessions: Partial<Record<ModelKey, InferenceSession>>,
+    /** Why each model without a session has none. */
+    readonly unavailable: Partial<Record<ModelKey, string>>,
   ) {}
+
+  /**
+   * A classifier over the sessions a host could create (the Worker's model store creates and releases them
+   * itself); it answers what those sessions allow, and refuses the rest with ModelUnavailableError.
+   */
+  static of(ort: OrtRuntime, manifest: ModelManifest, sessions: Partial<Record<ModelKey, InferenceSession>>, unavailable: Partial<Record<ModelKey, string>> = {}): GenreClassifier {
+    const reasons = Object.fromEntries(MODEL_KEYS.filter((k) => !sessions[k]).map((k) => [k, unavailable[k] ?? `${manifest.models[k].file} is not loaded`]));
+    return new GenreClassifier(ort, manifest, sessions, reasons);
+  }
 
   /**
    * Create the sessions one file at a time (each file's bytes can be dropped once its session exists, which
@@ -93,12 +117,18 @@ export class GenreClassifier {
       await Promise.all(Object.values(sessions).map((s) => s.release()));
       throw err;
     }
-    return new GenreClassifier(ort, manifest, sessions as Record<ModelKey, InferenceSession>);
+    return new GenreClassifier(ort, manifest, sessions, {});
+  }
+
+  /** Which answers the loaded sessions can give. */
+  answers(): Record<AnswerKind, boolean> {
+    const can = (kind: AnswerKind) => ANSWER_MODELS[kind].every((key) => this.sessions[key]);
+    return { plot: can('plot'), poster: can('poster'), plotAndPoster: can('plotAndPoster') };
   }
 
   private async run(key: ModelKey, inputs: Tensor[]): Promise<Record<string, Float32Array>> {
     const model = this.manifest.models[key];
-    const out = await this.sessions[key].run(Object.fromEntries(model.inputs.map((name, i) => [name, inputs[i]])));
+    const out = await this.sessions[key]!.run(Object.fromEntries(model.inputs.map((name, i) => [name, inputs[i]])));
     return Object.fromEntries(model.outputs.map((name) => [name, out[name].data as Float32Array]));
   }
 
@@ -106,7 +136,7 @@ export class GenreClassifier {
     return { probs: [...out.probs], tmdbProbs: [...out.tmdb_probs] };
   }
 
-  /** Every head the input allows (evaluation reads all three; `classify` answers with the best one). */
+  /** Every head the input and the loaded sessions allow (evaluation reads all three; `classify` answers with the best one). */
   async heads(input: ClassifierInput): Promise<HeadOutputs> {
     const started = performance.now();
     const { text, image } = this.manifest;
@@ -117,7 +147,7 @@ export class GenreClassifier {
 
     const out: HeadOutputs = { timings: { prepareMs: prepared - started, modelMs: 0 } };
     let textVector: Tensor | undefined;
-    if (features) {
+    if (features && this.sessions.textModel) {
       const t = await this.run('textModel', [
         new this.ort.Tensor('int64', BigInt64Array.from(features.ids, BigInt), [features.ids.length]),
         new this.ort.Tensor('float32', features.counts, [features.counts.length]),
@@ -128,30 +158,46 @@ export class GenreClassifier {
       out.evidence = (top) => plotEvidence(input.plot!, features, t.evidence, top);
       out.plotWords = features.words;
     }
-    if (pixels) {
+    if (pixels && this.sessions.imageEncoder) {
       const [encoded] = Object.values(await this.run('imageEncoder', [new this.ort.Tensor('float32', pixels, imageTensorShape(image))]));
       const imageFeatures = new this.ort.Tensor('float32', encoded, [1, encoded.length]);
-      out.image = GenreClassifier.head(await this.run('imageHead', [imageFeatures]));
-      if (textVector) out.fusion = GenreClassifier.head(await this.run('fusionHead', [textVector, imageFeatures]));
+      if (this.sessions.imageHead) out.image = GenreClassifier.head(await this.run('imageHead', [imageFeatures]));
+      if (textVector && this.sessions.fusionHead) out.fusion = GenreClassifier.head(await this.run('fusionHead', [textVector, imageFeatures]));
     }
     out.timings.modelMs = performance.now() - prepared;
     return out;
   }
 
-  /** Classify a plot and/or a decoded poster: the fusion head with both, else the one modality's head. */
+  /**
+   * Classify a plot and/or a decoded poster: the fusion head with both, else the one modality's head.
+   * Never another head than that one: an input whose head is not loaded gets ModelUnavailableError.
+   */
   async classify(input: ClassifierInput): Promise<Classification> {
+    const given = input.plot !== undefined ? (input.image ? 'plotAndPoster' : 'plot') : input.image ? 'poster' : undefined;
+    if (!given) throw new PlotInputError('send a plot, a poster, or both');
+    this.assertAvailable(given);
     const heads = await this.heads(input);
-    const answer = heads.fusion ?? heads.text ?? heads.image;
-    if (!answer) throw new PlotInputError('send a plot, a poster, or both');
+    const answer = { plot: heads.text, poster: heads.image, plotAndPoster: heads.fusion }[given]!;
     const genres = rank(GENRES, answer.probs);
     return {
       genres,
       tmdbGenres: rank(TMDB_GENRES, answer.tmdbProbs),
-      modalities: [...(heads.text ? ['plot' as const] : []), ...(heads.image ? ['poster' as const] : [])],
+      modalities: given === 'plotAndPoster' ? ['plot', 'poster'] : [given],
       ...(heads.evidence && { evidence: { plot: heads.evidence(GENRES.indexOf(genres[0].genre)) } }),
       ...(heads.plotWords && { plotWords: heads.plotWords }),
       timings: heads.timings,
     };
+  }
+
+  private assertAvailable(kind: AnswerKind): void {
+    const missing = ANSWER_MODELS[kind].filter((key) => !this.sessions[key]);
+    if (missing.length === 0) return;
+    const answers = this.answers();
+    const still = (Object.keys(answers) as AnswerKind[]).filter((k) => answers[k]).map((k) => ANSWER_NAMES[k]);
+    throw new ModelUnavailableError(
+      `cannot answer ${ANSWER_NAMES[kind]}: ${missing.map((key) => this.unavailable[key]).join('; ')}` +
+        (still.length ? ` (${still.join(' and ')} can still be answered)` : ''),
+    );
   }
 
   async release(): Promise<void> {

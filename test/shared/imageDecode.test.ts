@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { decode as decodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+import { initNodeImageDecoders } from '../../models/features/nodeImage';
 import { PROJECT_ROOT } from '../../models/paths';
 import { POSTER_DECODE_LIMITS as WORKER_LIMITS } from '../../src/shared/limits';
 import { decodeImage, DEFAULT_DECODE_LIMITS } from '../../src/shared/imageDecode';
@@ -78,6 +79,26 @@ describe('shared image decoding', () => {
       const bmp = toBmp(pixels, w, h, { headerSize: 124, bitsPerPixel: 24 });
       new DataView(bmp.buffer).setUint32(10, 54, true); // where a 40-byte header would end
       await expect(decodeImage(bmp, WORKER_LIMITS)).rejects.toMatchObject({ code: 'invalid_image', message: expect.stringContaining('overlaps its header') });
+    });
+  });
+
+  describe('WebP', () => {
+    // Made with libwebp 1.2.4's tools (Debian's webp package) from a 37x23 crop of dataset poster 100.jpg
+    // (crop.png; crop-alpha.png adds an alpha ramp, 0 at the left to 255 at the right):
+    // `cwebp -q 75 crop.png -o lossy.webp`, `cwebp -q 75 -alpha_q 100 crop-alpha.png -o alpha.webp`,
+    // `cwebp -lossless -exact crop-alpha.png -o lossless.webp`, and the reference decoder's pixels:
+    // `dwebp <name>.webp -o <name>.dwebp.png`.
+    const fixture = (name: string) => new Uint8Array(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'webp', name)));
+
+    it.each(['lossy', 'alpha', 'lossless'])('decodes %s.webp to the pixels dwebp decodes', async (name) => {
+      await initNodeImageDecoders();
+      const img = await decodeImage(fixture(`${name}.webp`), WORKER_LIMITS);
+      const expected = decodePng(fixture(`${name}.dwebp.png`));
+      expect([img.width, img.height]).toEqual([expected.width, expected.height]);
+      const channels = expected.channels ?? 4;
+      // dwebp writes RGB for an image without alpha; the decoder gives RGBA with alpha 255 there.
+      const rgba = Array.from({ length: img.width * img.height }, (_, p) => [...expected.data.subarray(p * channels, p * channels + channels), ...(channels === 3 ? [255] : [])]);
+      expect(Array.from({ length: img.width * img.height }, (_, p) => Array.from(img.data.subarray(p * 4, p * 4 + 4)))).toEqual(rgba);
     });
   });
 

@@ -19,7 +19,10 @@ export interface StartWorkerOptions {
   timeoutMs?: number;
 }
 
-/** `wrangler dev` of this project on free ports, resolved once /health answers. */
+/**
+ * `wrangler dev` of this project on free ports, resolved once it answers. It asks GET /genres, not /health:
+ * /health loads the models, and a benchmark's first request must find them unloaded.
+ */
 export async function startWorker(options: StartWorkerOptions = {}): Promise<StartedWorker> {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--show-interactive-dev-session=false', '--log-level', 'warn'];
@@ -67,7 +70,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Sta
       throw new Error(`wrangler dev exited with ${child.exitCode}:\n${log}`);
     }
     try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+      const res = await fetch(`${url}/genres`, { signal: AbortSignal.timeout(2_000) });
       if (res.ok) return { url, output: () => log, stop };
     } catch {
       // not listening yet
@@ -75,5 +78,5 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Sta
     await new Promise((r) => setTimeout(r, 250));
   }
   await stop();
-  throw new Error(`wrangler dev did not answer /health within ${options.timeoutMs ?? 60_000} ms:\n${log}`);
+  throw new Error(`wrangler dev did not answer /genres within ${options.timeoutMs ?? 60_000} ms:\n${log}`);
 }

@@ -3,9 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { modelObjects, writeGeneratedFiles } from '../../models/publish/modelFiles';
-import { sharedPaths } from '../../models/paths';
+import { readManifest } from '../../models/export/artifacts';
+import { ARTIFACTS_DIR, PROJECT_ROOT, sharedPaths } from '../../models/paths';
+import { scaledWeights } from './modelVariants';
 import { gradient, pngClaiming, pngInflatingTo, toJpeg, toPng, toWebp } from './imageFixtures';
 import { referenceCases } from './referenceCases';
+
+const WEBP_FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'webp');
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
@@ -59,6 +63,9 @@ export default async function setup(project: TestProject) {
     png: b64(toPng(g, 150, 224)),
     webp: b64(await toWebp(g, 150, 224)),
     bmp: b64(await readFile(join(sharedPaths().imagenetSamples, 'bird.bmp'))),
+    // A lossy WebP and the pixels libwebp's own dwebp decodes it to (test/shared/imageDecode.test.ts).
+    webpLossy: b64(await readFile(join(WEBP_FIXTURES, 'lossy.webp'))),
+    webpLossyDwebp: b64(await readFile(join(WEBP_FIXTURES, 'lossy.dwebp.png'))),
     truncatedJpeg: b64(jpeg.slice(0, jpeg.length >> 1)),
     bomb: b64(pngClaiming(20_000)),
     thin: b64(pngClaiming(8, 100_000)),
@@ -67,8 +74,12 @@ export default async function setup(project: TestProject) {
     text: b64(new TextEncoder().encode('definitely not an image')),
   };
 
+  const fusionHead = join(ARTIFACTS_DIR, (await readManifest(ARTIFACTS_DIR)).models.fusionHead.file);
+  const fusionVariant = scaledWeights(new Uint8Array(await readFile(fusionHead)), 0.5);
+
   const server = await startPosterServer(jpeg);
   project.provide('models', models);
+  project.provide('fusionHeadVariant', b64(fusionVariant));
   project.provide('fixtures', fixtures);
   project.provide('reference', await referenceCases());
   project.provide('posterServerPort', (server.address() as { port: number }).port);

@@ -3,6 +3,8 @@ import { env, exports } from 'cloudflare:workers';
 import { inject } from 'vitest';
 import { app } from '../../src/app';
 import type { Env } from '../../src/env';
+import type { Health } from '../../src/shared/apiSchemas';
+import { objectKey, type ModelKey, type ModelManifest } from '../../src/shared/modelManifest';
 
 export const testEnv = env as unknown as Env & { POSTER_SERVER: string };
 
@@ -47,3 +49,66 @@ export async function errorOf(res: Response): Promise<ErrorJson['error'] & { sta
   }
   return { status: res.status, ...body.error };
 }
+
+/** The manifest.json that `putModels()` publishes. */
+export const publishedManifest = (): ModelManifest => JSON.parse(new TextDecoder().decode(fromB64(inject('models')['manifest.json'])));
+
+export const sha256Hex = async (bytes: Uint8Array) => Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex');
+
+/** The published bytes of one model file. */
+export const publishedFile = (key: ModelKey) => fromB64(inject('models')[objectKey(publishedManifest().models[key])]);
+
+/**
+ * A model file that differs from the published one and computes the same: an ONNX metadata entry appended
+ * (a protobuf message may be extended by appending fields; this is ModelProto's metadata_props, field 14).
+ */
+export function retagged(key: ModelKey, tag: string): Uint8Array {
+  const text = new TextEncoder().encode(tag);
+  const entry = [0x0a, 1, 0x76, 0x12, text.length, ...text]; // StringStringEntryProto { key: "v", value: tag }
+  return new Uint8Array([...publishedFile(key), 0x72, entry.length, ...entry]);
+}
+
+/**
+ * Publish a new version into this test file's bucket as `models:publish` does: each changed file under its
+ * own sha256, then manifest.json. `files` are the changed models; the others keep the files of `base`.
+ * `stored` puts other bytes under a file's key than the manifest names (a corrupt or replaced object).
+ */
+export async function publishVersion(
+  version: string,
+  files: Partial<Record<ModelKey, Uint8Array>> = {},
+  { base = publishedManifest(), stored = {} as Partial<Record<ModelKey, Uint8Array | null>> } = {},
+): Promise<ModelManifest> {
+  const models = { ...base.models };
+  for (const [key, bytes] of Object.entries(files) as [ModelKey, Uint8Array][]) {
+    models[key] = { ...models[key], sha256: await sha256Hex(bytes), bytes: bytes.byteLength };
+    await testEnv.MODELS.put(objectKey(models[key]), bytes);
+  }
+  for (const [key, bytes] of Object.entries(stored) as [ModelKey, Uint8Array | null][]) {
+    if (bytes) await testEnv.MODELS.put(objectKey(models[key]), bytes);
+    else await testEnv.MODELS.delete(objectKey(models[key]));
+  }
+  const manifest = { ...base, version, models };
+  await testEnv.MODELS.put('manifest.json', JSON.stringify(manifest));
+  return manifest;
+}
+
+/** The same bytes with every byte changed: same size, another sha256. */
+export const corrupted = (bytes: Uint8Array) => bytes.map((b) => b ^ 0x5a);
+
+/** A file whose sha256 the manifest can name but that onnxruntime cannot load. */
+export const notOnnx = new TextEncoder().encode('not an ONNX model, though manifest.json names its sha256');
+
+export async function health(): Promise<Health & { httpStatus: number }> {
+  const res = await call('/health');
+  return { httpStatus: res.status, ...((await res.json()) as Health) };
+}
+
+/** The JSON log lines the Worker printed through `console.<method>` since `spy` was made. */
+export const logLines = (spy: { mock: { calls: unknown[][] } }) =>
+  spy.mock.calls.map(([line]) => {
+    try {
+      return JSON.parse(String(line)) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  });

@@ -1,87 +1,90 @@
-import { describe, expect, inject, it } from 'vitest';
-import { objectKey, type ModelManifest } from '../../src/shared/modelManifest';
-import { call, errorOf, fromB64, postJson, putModels, testEnv } from './helpers';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Prediction } from '../../src/shared/apiSchemas';
+import { call, corrupted, errorOf, health, logLines, notOnnx, postJson, publishedFile, publishedManifest, publishVersion, putModels, retagged, testEnv } from './helpers';
 
-// This file starts with an empty bucket; module state (the loaded models) is per test file.
-describe('models from R2', () => {
-  it('answers 503 with a clear message while the bucket is empty', async () => {
-    const err = await errorOf(await postJson({ plot: 'A detective hunts a killer.' }));
+const PLOT = 'A detective hunts a killer.';
+const versionOf = async () => ((await (await postJson({ plot: PLOT })).json()) as Prediction).modelVersion;
+
+// This file starts with an empty bucket; module state (the loaded models) is per test file. The tests run
+// in order: first an isolate that has nothing to serve, then one that serves a version while R2 breaks.
+describe('models from R2: readiness and faults', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('answers 503 on /predict, /model and /health while the bucket is empty, and logs it once', async () => {
+    const error = vi.spyOn(console, 'error');
+    const err = await errorOf(await postJson({ plot: PLOT }));
     expect(err).toMatchObject({ status: 503, code: 'model_unavailable' });
-    expect(err.message).toContain('manifest.json');
+    expect(err.message).toContain('manifest.json is missing');
     expect(await errorOf(await call('/model'))).toMatchObject({ status: 503, code: 'model_unavailable' });
+    const h = await health();
+    expect(h).toMatchObject({ httpStatus: 503, status: 'unavailable', models: { loaded: false, answers: { plot: false, poster: false, plotAndPoster: false } } });
+    expect(h.reason).toContain('manifest.json is missing');
+    expect(logLines(error).filter((l) => l.msg === 'manifest.json missing; no models to serve')).toHaveLength(1);
   });
 
-  it('answers 503 when a file does not match its sha256, and names the file', async () => {
-    await putModels({ 'text_model.onnx': new Uint8Array([1, 2, 3]) });
-    const err = await errorOf(await postJson({ plot: 'A detective hunts a killer.' }));
-    expect(err).toMatchObject({ status: 503, code: 'model_unavailable' });
-    expect(err.message).toMatch(/text_model\.onnx.*does not match/);
+  it.each([
+    ['not JSON', '{"version": "2026-12-07", "labels": [', /not valid JSON/],
+    ['JSON of the wrong shape', '{"version": 1}', /invalid/],
+  ])('answers 503 with the reason when manifest.json is %s', async (_name, manifest, reason) => {
+    await putModels({ 'manifest.json': manifest });
+    const err = await errorOf(await postJson({ plot: PLOT }));
+    expect(err).toMatchObject({ status: 503, code: 'model_unavailable', message: expect.stringMatching(reason) });
+    expect(await health()).toMatchObject({ httpStatus: 503, status: 'unavailable', reason: expect.stringMatching(reason) });
   });
 
-  it('answers 503 when manifest.json is not valid', async () => {
-    await putModels({ 'manifest.json': '{"version": 1}' });
-    expect(await errorOf(await postJson({ plot: 'A detective hunts a killer.' }))).toMatchObject({ status: 503, code: 'model_unavailable' });
-  });
-
-  it('retries on the next request once the models are fixed, and concurrent first requests share one load', async () => {
+  it('loads once the bucket is fixed; concurrent first requests share one load; /health is then ok', async () => {
     await putModels();
-    const before = ((await (await call('/health')).json()) as { models: { loads: number } }).models.loads;
-    const answers = await Promise.all(Array.from({ length: 6 }, () => postJson({ plot: 'A detective hunts a killer.' })));
+    const before = (await health()).models.loads;
+    // That /health call loaded the models: a readiness check sees what /predict would.
+    expect(before).toBeGreaterThan(0);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => postJson({ plot: PLOT })));
     expect(answers.map((r) => r.status)).toEqual(Array(6).fill(200));
-    const health = (await (await call('/health')).json()) as { models: { loads: number; loaded: boolean } };
-    expect(health.models.loaded).toBe(true);
-    expect(health.models.loads).toBe(before + 1);
-    // Reused afterwards: no further load.
-    await postJson({ plot: 'Another plot.' });
-    expect(((await (await call('/health')).json()) as { models: { loads: number } }).models.loads).toBe(before + 1);
+    const h = await health();
+    expect(h).toMatchObject({ httpStatus: 200, status: 'ok', models: { loaded: true, version: publishedManifest().version, loads: before, unavailable: {} } });
+    expect(h.models.answers).toEqual({ plot: true, poster: true, plotAndPoster: true });
+    expect(h.reason).toBeUndefined();
   });
 
-  it('picks up a republished manifest.json, and keeps the loaded version while a new one is broken', async () => {
-    const published = JSON.parse(new TextDecoder().decode(fromB64(inject('models')['manifest.json']))) as { version: string };
-    const versionOf = async () => ((await (await postJson({ plot: 'A detective hunts a killer.' })).json()) as { modelVersion: string }).modelVersion;
-    const loads = async () => ((await (await call('/health')).json()) as { models: { loads: number } }).models.loads;
-    expect(await versionOf()).toBe(published.version);
-    const before = await loads();
+  it('keeps serving when a new manifest.json is invalid JSON, and says why in /health', async () => {
+    const served = publishedManifest().version;
+    await testEnv.MODELS.put('manifest.json', '{"version": "2026-12-07.badjson", ');
+    expect(await versionOf()).toBe(served);
+    expect(await health()).toMatchObject({ httpStatus: 200, status: 'ok', models: { version: served, reloadError: expect.stringContaining('not valid JSON') } });
+  });
 
-    // Same files, a new version (MODEL_RECHECK_SECONDS is 0 in the tests): the next request loads it.
-    await putModels({ 'manifest.json': JSON.stringify({ ...published, version: `${published.version}-next` }) });
-    expect(await versionOf()).toBe(`${published.version}-next`);
-    expect(await loads()).toBe(before + 1);
-
-    // Each reload holds two versions for a moment, so the WASM memory grows once; after that the released
-    // sessions' memory is reused (48 -> 57.6 MiB over these six reloads; WASM memory is never
-    // garbage-collected, and without release() it grew 57.6 -> 119.6 MiB). Some reloads have requests in flight on the old sessions, which are then
-    // released after the last of them.
-    const heap = async () => ((await (await call('/health')).json()) as { wasmHeapBytes: number }).wasmHeapBytes;
-    const heaps: number[] = [];
-    for (let n = 2; n <= 7; n++) {
-      const version = `${published.version}-next${n}`;
-      await putModels({ 'manifest.json': JSON.stringify({ ...published, version }) });
-      const during = await Promise.all(Array.from({ length: n % 2 ? 4 : 1 }, () => versionOf()));
-      expect(during).toContain(version);
-      expect(during.every((v) => v === version || v === `${published.version}-next${n - 1}`)).toBe(true);
-      heaps.push(await heap());
-    }
-    expect(await loads()).toBe(before + 7);
-    expect(heaps[5] - heaps[2]).toBeLessThan(16 * 2 ** 20);
-
-    // A new manifest whose file is corrupt: the loaded version keeps answering.
-    await putModels({ 'text_model.onnx': new Uint8Array([1, 2, 3]), 'manifest.json': JSON.stringify({ ...published, version: 'broken' }) });
-    expect(await versionOf()).toBe(`${published.version}-next7`);
-
-    // Fixed by publishing again: back to the published version.
+  it('keeps serving when manifest.json is deleted, logs it once, and clears the warning when it is back', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    const served = publishedManifest().version;
+    await testEnv.MODELS.delete('manifest.json');
+    expect(await versionOf()).toBe(served);
+    expect(await versionOf()).toBe(served);
+    expect(await health()).toMatchObject({ httpStatus: 200, status: 'ok', models: { version: served, reloadError: expect.stringContaining('manifest.json is missing') } });
+    expect(logLines(warn).filter((l) => l.msg === 'manifest.json missing; still serving the loaded version')).toEqual([
+      expect.objectContaining({ level: 'warn', serving: served, reason: expect.stringContaining('manifest.json is missing') }),
+    ]);
     await putModels();
-    expect(await versionOf()).toBe(published.version);
+    expect(await versionOf()).toBe(served);
+    expect((await health()).models.reloadError).toBeUndefined();
   });
 
-  it('loads the published version while a next one is half uploaded: its files have their own keys', async () => {
-    const published = JSON.parse(new TextDecoder().decode(fromB64(inject('models')['manifest.json']))) as ModelManifest;
-    const next = new TextEncoder().encode('the next version of the text encoder');
-    const sha256 = Buffer.from(await crypto.subtle.digest('SHA-256', next)).toString('hex');
-    await testEnv.MODELS.put(objectKey({ file: published.models.textModel.file, sha256 }), next);
-    // A load now, as a Worker starting mid-publish does it, reads files the upload did not touch.
-    await testEnv.MODELS.put('manifest.json', JSON.stringify({ ...published, version: `${published.version}-mid-publish` }));
-    const res = await postJson({ plot: 'A detective hunts a killer.' });
-    expect(((await res.json()) as { modelVersion: string }).modelVersion).toBe(`${published.version}-mid-publish`);
+  it.each([
+    ['a same-size corrupt model file', { textModel: retagged('textModel', 'x') }, { textModel: corrupted(retagged('textModel', 'x')) }, /text_model\.onnx.*does not match manifest\.json/],
+    ['a model file missing from the bucket', { imageHead: retagged('imageHead', 'gone') }, { imageHead: null }, /image_head\.onnx.*missing from the R2 bucket/],
+    ['a model onnxruntime cannot load', { fusionHead: notOnnx }, {}, /fusion_head\.onnx.*could not be loaded by onnxruntime/],
+  ] as const)('keeps serving the loaded version when a new one has %s; /model names the served version', async (_name, files, stored, reason) => {
+    const served = publishedManifest().version;
+    await publishVersion('2026-12-07.broken', files, { stored });
+    expect(await versionOf()).toBe(served);
+    expect(((await (await call('/model')).json()) as { version: string }).version).toBe(served);
+    expect(await health()).toMatchObject({ httpStatus: 200, status: 'ok', models: { version: served, reloadError: expect.stringMatching(reason) } });
+    // Published again, fixed: back to the published version, and /health no longer reports the failure.
+    await putModels();
+    expect(await versionOf()).toBe(served);
+    expect((await health()).models.reloadError).toBeUndefined();
+  });
+
+  it('the sha256 check catches a file of the right size whose bytes differ', () => {
+    // The premise of the case above: same size, so only the digest can tell.
+    expect(corrupted(publishedFile('textModel')).byteLength).toBe(publishedManifest().models.textModel.bytes);
   });
 });

@@ -148,6 +148,12 @@ describe('POST /predict ranks all seven genres', () => {
       expect(res.status, name).toBe(200);
     }
   });
+
+  it('reads a lossy WebP poster as the pixels the reference decoder (dwebp) gives: the same answer as for those pixels in a PNG', async () => {
+    const f = inject('fixtures');
+    const [webp, png] = await Promise.all([postForm({ poster: fromB64(f.webpLossy) }), postForm({ poster: fromB64(f.webpLossyDwebp) })]);
+    expect(((await webp.json()) as Prediction).genres).toEqual(((await png.json()) as Prediction).genres);
+  });
 });
 
 describe('agreement with the offline evaluation (onnxruntime-node)', () => {
