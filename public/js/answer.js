@@ -52,8 +52,8 @@ export function showError(shown) {
   const technical = [shown.status && `HTTP ${shown.status}`, shown.code].filter(Boolean).join(' · ');
   const action = shown.action;
   const parts = [
-    el('p', { class: 'error-title', text: shown.title }),
-    el('p', { class: 'error-advice', text: shown.advice }),
+    el('p', { id: 'error-title', class: 'error-title', text: shown.title }),
+    el('p', { id: 'error-advice', class: 'error-advice', text: shown.advice }),
     action && el('button', { type: 'button', class: 'secondary error-action', text: action.label, onclick: action.run }),
     (technical || shown.message) &&
       el(
@@ -98,7 +98,11 @@ function showMainGenre(prediction, modelInfo) {
 
   // The API's own words: they are written for the person who asked.
   $('warning-list').replaceChildren(...prediction.warnings.map((w) => el('li', { 'data-code': w.code, text: w.message })));
-  $('warnings').hidden = prediction.warnings.length === 0;
+  const warned = prediction.warnings.length > 0;
+  $('warnings').hidden = !warned;
+  // Read with the main genre when the answer takes focus.
+  if (warned) $('answer').setAttribute('aria-describedby', 'warnings');
+  else $('answer').removeAttribute('aria-describedby');
 
   $('bars').replaceChildren(
     ...prediction.genres.map((g, i) => {
@@ -164,7 +168,7 @@ export function showAnswer(prediction, { plot, roundTripMs, example, modelInfo }
   const words = prediction.plotWords;
   // Always redrawn, so that no earlier plot's evidence stays in the (hidden) block.
   const spans = words && words.read < words.total ? wordSpans(plot) : [];
-  const readEnd = spans.length ? spans[(words?.read ?? 0) - 1].end : plot.length;
+  const readEnd = spans[(words?.read ?? 0) - 1]?.end ?? plot.length;
   showEvidence(plot, prediction.evidence?.plot ?? [], top.genre, { read: words?.read ?? 0, total: words?.total ?? 0, readEnd });
 
   const truth = $('truth');

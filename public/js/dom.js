@@ -11,7 +11,7 @@ export function el(tag, props = {}, ...children) {
   for (const [k, v] of Object.entries(props)) {
     if (k === 'class') node.className = v;
     else if (k === 'text') node.textContent = v;
-    else if (k.startsWith('data-') || k.startsWith('aria-') || ['role', 'scope', 'title', 'tabindex', 'colspan'].includes(k)) node.setAttribute(k, v);
+    else if (k.startsWith('data-') || k.startsWith('aria-') || ['role', 'scope', 'title'].includes(k)) node.setAttribute(k, v);
     else /** @type {any} */ (node)[k] = v;
   }
   node.append(...children.filter((c) => c !== undefined && c !== null && c !== false));

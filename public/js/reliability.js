@@ -18,7 +18,7 @@ function svg(tag, attrs = {}, ...children) {
 
 const W = 320;
 const H = 250;
-const PAD = { left: 44, right: 10, top: 10, bottom: 40 };
+const PAD = { left: 44, right: 18, top: 10, bottom: 40 };
 const x = (/** @type {number} */ p) => PAD.left + p * (W - PAD.left - PAD.right);
 const y = (/** @type {number} */ p) => H - PAD.bottom - p * (H - PAD.top - PAD.bottom);
 const pct = (/** @type {number} */ p) => `${Math.round(p * 100)}%`;

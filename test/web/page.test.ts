@@ -26,6 +26,10 @@ const PLOT = 'A retired hitman is pulled back into the criminal underworld for o
 /** A dataset poster (Lock, Stock and Two Smoking Barrels), read from ../shared, never copied. */
 const POSTER = join(sharedPaths().dataset, 'posters', '100.jpg');
 
+/** The phone of the issue: 390 × 844 CSS pixels, a touch screen. */
+const PHONE = { width: 390, height: 844 };
+const TOUCH = { hasTouch: true, isMobile: true };
+
 /** A photo over the page's 1-megapixel upload limit, so the page scales it before sending. */
 const PHOTO = { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(toJpeg(gradient(1600, 1200), 1600, 1200)) };
 
@@ -171,8 +175,10 @@ const inViewport = (page: Page, selector: string) =>
 
 /** The answer, or the error, is where the reader is: in view and focused. */
 async function expectRevealed(page: Page, selector: '#answer' | '#error') {
-  // The page scrolls (smoothly) before it moves focus: once focused, wait until it stays put for two frames.
+  // The page starts a smooth scroll, then moves focus: wait until the target is in view and the page stays put
+  // for two frames, and check that it is still in view there.
   await expect.poll(() => focusedId(page)).toBe(selector.slice(1));
+  await expect.poll(() => inViewport(page, selector)).toBe(true);
   await page.waitForFunction(() => {
     const y = window.scrollY;
     return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(window.scrollY === y))));
@@ -365,8 +371,8 @@ describe('web page', () => {
     expect(await page.locator('#drop-text').innerText()).toMatch(/^Choose a poster\s+or drop \/ paste an image here$/);
   });
 
-  it('blocks an over-long plot before sending it, and classifies its first 5,000 characters on request', async () => {
-    const page = await openPage();
+  it('blocks an over-long plot before sending it, and classifies its first 5,000 characters on request (on a phone)', async () => {
+    const page = await openPage(PHONE, TOUCH);
     const predicts: string[] = [];
     page.on('request', (r) => r.url() === `${worker.url}/predict` && predicts.push(r.method()));
     const longPlot = `${'A haunted house swallows the family whole. '.repeat(125)}The end.`;
@@ -591,6 +597,56 @@ describe('web page', () => {
     expect(await page.locator('#calibration-block').isHidden()).toBe(!report.calibration);
   });
 
+  it('draws a reliability diagram, with its figures as a table, from the calibration in the evaluation report', async () => {
+    // The report's calibration as src/shared/evaluationReport.ts describes it: per head, 10 bins of the top probability.
+    const bins = (accuracies: (number | null)[], counts: number[]) =>
+      accuracies.map((accuracy, i) => ({ from: i / 10, to: (i + 1) / 10, count: counts[i], confidence: accuracy === null ? null : i / 10 + 0.06, accuracy }));
+    const calibration = {
+      fusion: { ece: 0.041, nll: 1.12, bins: bins([null, null, 0.21, 0.3, 0.38, 0.49, 0.58, 0.71, 0.8, 0.93], [0, 0, 40, 210, 380, 420, 390, 350, 400, 820]) },
+      text: { ece: 0.052, nll: 1.2, bins: bins([null, 0.1, 0.22, 0.3, 0.41, 0.5, 0.6, 0.7, 0.81, 0.9], [0, 3, 50, 200, 400, 400, 400, 350, 400, 807]) },
+      image: { ece: 0.03, nll: 1.6, bins: bins([null, 0.12, 0.25, 0.33, 0.44, 0.55, 0.66, null, null, null], [0, 30, 600, 900, 700, 500, 280, 0, 0, 0]) },
+    };
+    const page = await openPage(PHONE, TOUCH);
+    await page.route(`${worker.url}/model`, async (route) => {
+      const info = await (await route.fetch()).json();
+      await route.fulfill({ json: { ...info, report: { ...info.report, calibration } } });
+    });
+    await page.reload();
+    await page.locator('#calibration-block:not([hidden])').waitFor();
+
+    const shownBins = () =>
+      page.locator('#reliability-chart svg .bin').evaluateAll((groups) =>
+        groups.map((g) => ({ from: Number(g.getAttribute('data-from')), accuracy: Number(g.getAttribute('data-accuracy')), height: Number(g.querySelector('.bar')?.getAttribute('height')) })),
+      );
+    for (const key of ['fusion', 'image'] as const) {
+      if (key === 'image') await page.getByLabel('Poster only').check();
+      const filled = calibration[key].bins.filter((b) => b.accuracy !== null);
+      const drawn = await shownBins();
+      expect(drawn.map(({ from, accuracy }) => ({ from, accuracy }))).toEqual(filled.map((b) => ({ from: b.from, accuracy: b.accuracy })));
+      // Bar heights are in proportion to the share right.
+      const scale = drawn[0].height / drawn[0].accuracy;
+      for (const bin of drawn) expect(bin.height).toBeCloseTo(bin.accuracy * scale, 6);
+      // The same figures as a table, every bin, "—" for an empty one.
+      const rows = await page.locator('#calibration-table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent)));
+      expect(rows).toEqual(
+        calibration[key].bins.map((b) => [
+          `${Math.round(b.from * 100)}%–${Math.round(b.to * 100)}%`,
+          b.count.toLocaleString('en'),
+          b.confidence === null ? '—' : percent(b.confidence),
+          b.accuracy === null ? '—' : percent(b.accuracy),
+        ]),
+      );
+      expect(await page.locator('#calibration-summary').textContent()).toContain(`differ by ${(calibration[key].ece * 100).toFixed(1)} points on average`);
+    }
+    // Described for screen readers: a labelled image, whose description points to the table.
+    const svg = page.locator('#reliability-chart svg');
+    expect(await svg.getAttribute('role')).toBe('img');
+    expect(await page.locator('#reliability-desc').textContent()).toContain('The table below the diagram lists every group.');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await page.locator('#calibration-block details summary').click();
+    await page.locator('#calibration-block').screenshot({ path: join(OUTPUT_DIR, 'page-phone-reliability.png') });
+  });
+
   it('fits a 360 px phone screen', async () => {
     const page = await openPage({ width: 360, height: 740 });
     await expect.poll(() => page.locator('button.example').count()).toBeGreaterThan(0);
@@ -613,7 +669,7 @@ describe('web page', () => {
   });
 
   it('on a 390 × 844 touch screen, brings the answer or the error into view and focuses it, and hides the keyboard hint', async () => {
-    const page = await openPage({ width: 390, height: 844 }, { hasTouch: true, isMobile: true });
+    const page = await openPage(PHONE, TOUCH);
     expect(await page.locator('.keyboard-hint').isHidden()).toBe(true);
     await page.locator('#plot').fill(PLOT);
     await page.setInputFiles('#poster', POSTER);
