@@ -175,7 +175,7 @@ export function showAnswer(prediction, { plot, roundTripMs, example, modelInfo }
   truth.hidden = !example;
   if (example) {
     const match = example.genre === top.genre;
-    truth.replaceChildren(`Dataset label of “${example.title}”: ${example.genre} `, el('span', { class: match ? 'match' : 'miss', text: match ? '(match)' : '(different)' }));
+    truth.replaceChildren(`The dataset files “${example.title}” under ${example.genre}: `, el('span', { class: match ? 'match' : 'miss', text: match ? 'the model agrees.' : 'the model disagrees.' }));
   }
   showDetails(prediction, roundTripMs, words);
 

@@ -421,7 +421,8 @@ describe('web page', () => {
     const poster = new Uint8Array(await (await fetch(`${worker.url}${example.posterUrl}`)).arrayBuffer());
     const direct = await postPredict(example.plot, { bytes: poster, name: `${example.id}.jpg` });
     expectShownMatches(shown, direct.json);
-    expect(await page.locator('#truth').textContent()).toContain(`Dataset label of “${example.title}”: ${example.genre}`);
+    const agrees = example.genre === direct.json.top.genre ? 'agrees' : 'disagrees';
+    expect(await page.locator('#truth').textContent()).toBe(`The dataset files “${example.title}” under ${example.genre}: the model ${agrees}.`);
   });
 
   it('names the TMDB genres Others most likely stands for, lists the top TMDB genres and highlights the evidence in the plot', async () => {
