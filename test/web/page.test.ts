@@ -159,7 +159,8 @@ async function barWidths(page: Page): Promise<string[]> {
 async function openWithExamples(): Promise<{ page: Page; examples: Example[] }> {
   const { examples } = (await (await fetch(`${worker.url}/examples`)).json()) as { examples: Example[] };
   const page = await openPage();
-  await expect.poll(() => page.locator('button.example').count()).toBe(examples.length);
+  // GET /examples may be slow while the Worker is cold (the first test of a run).
+  await expect.poll(() => page.locator('button.example').count(), { timeout: 10_000 }).toBe(examples.length);
   return { page, examples };
 }
 
