@@ -21,7 +21,7 @@ const BY_CODE = {
   invalid_poster_url: { title: 'The poster address is not a web address', advice: POSTER_FILE },
   poster_url_not_allowed: { title: 'Posters are not fetched from that site', advice: POSTER_FILE },
   poster_url_failed: { title: 'The poster could not be downloaded', advice: POSTER_FILE },
-  unauthorized: { title: 'This site asks for an access token', advice: 'Enter the token you were given under “API token”, then press Classify again.', fix: 'token' },
+  unauthorized: { title: 'This site asks for an access token', advice: 'Enter the token you were given under “Access token”, then press Classify again.', fix: 'token' },
   not_found: { title: 'The classifier was not found at this address', advice: RELOAD },
   method_not_allowed: { title: 'The classifier was asked the wrong way', advice: RELOAD },
   unsupported_media_type: { title: 'The classifier was sent something it does not take', advice: RELOAD },

@@ -770,7 +770,7 @@ describe('web page', () => {
     const predicts: string[] = [];
     page.on('request', (r) => r.url() === `${worker.url}/predict` && predicts.push(r.method()));
     await page.locator('#plot').fill(PLOT);
-    await page.getByText('API token').click();
+    await page.getByText('Access token').click();
     await page.locator('#token').fill('secret\u200btoken'); // a zero-width space, as copied from a chat
     await page.getByRole('button', { name: 'Classify', exact: true }).click();
     await page.locator('#error').waitFor({ timeout: 5_000 });
