@@ -28,8 +28,8 @@ export const roundProbability = (p: number): number => Math.round(p * 10_000) / 
 
 const rounded = <G>(list: { genre: G; probability: number }[]) => list.map(({ genre, probability }) => ({ genre, probability: roundProbability(probability) }));
 
-/** A classification as the API answers it. */
-export function answerOf(classification: Classification): Answer {
+/** A classification of `plot` (if any) as the API answers it. */
+export function answerOf(classification: Classification, plot?: string): Answer {
   const genres = rounded(classification.genres);
   return {
     genres,
@@ -38,12 +38,12 @@ export function answerOf(classification: Classification): Answer {
     modalities: classification.modalities,
     ...(classification.evidence && { evidence: classification.evidence }),
     ...(classification.plotWords && { plotWords: classification.plotWords }),
-    warnings: answerWarnings(classification),
+    warnings: answerWarnings(classification, plot),
   };
 }
 
 /** Classify and answer: the one path from input to answer, with the time spent preparing and in the models. */
 export async function classifyAnswer(classifier: GenreClassifier, input: ClassifierInput): Promise<{ answer: Answer; timings: Classification['timings'] }> {
   const classification = await classifier.classify(input);
-  return { answer: answerOf(classification), timings: classification.timings };
+  return { answer: answerOf(classification, input.plot), timings: classification.timings };
 }
