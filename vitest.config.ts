@@ -1,9 +1,12 @@
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { sharedPaths } from './models/paths';
 
 // Both projects' setups read ../shared: fail here with its one-line message, before vitest looks for tests.
 sharedPaths();
+
+// The worker tests apply the D1 migrations to an empty database themselves (test/worker/setup.ts).
+const migrations = await readD1Migrations('migrations');
 
 export default defineConfig({
   test: {
@@ -25,12 +28,13 @@ export default defineConfig({
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
-              // The posterUrl tests download from a local server started by the global setup.
-              // MODEL_RECHECK_SECONDS 0: every request checks for a republished manifest.json.
+              // The posterUrl tests download from a local server started by the global setup (an http origin
+              // with its port). MODEL_RECHECK_SECONDS 0: every request checks for a republished manifest.json.
               bindings: {
-                POSTER_URL_HOSTS: `127.0.0.1,localhost`,
+                POSTER_URL_HOSTS: `http://127.0.0.1:${inject('posterServerPort' as never)}`,
                 POSTER_SERVER: `http://127.0.0.1:${inject('posterServerPort' as never)}`,
                 MODEL_RECHECK_SECONDS: '0',
+                TEST_MIGRATIONS: migrations,
               },
             },
           })),
@@ -38,6 +42,7 @@ export default defineConfig({
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
+          setupFiles: ['test/worker/setup.ts'],
           globalSetup: ['test/support/workerGlobalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -18,6 +18,7 @@ import { summarize, timed } from './stats';
 import { imageToTensor } from '../src/shared/imageTensor';
 import { readManifest } from '../models/export/artifacts';
 import { ARTIFACTS_DIR } from '../models/paths';
+import { photoLike } from './raster';
 
 const peakMB = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) / 1024;
 
@@ -34,20 +35,6 @@ async function measure(file: string): Promise<void> {
     outcome = `refused (${(err as { code?: string }).code})`;
   }
   console.log(JSON.stringify({ outcome, peakGrowthMB: peakMB() - before }));
-}
-
-/** A photo-like RGBA raster (gradients plus noise, so the JPEG is not trivially small). */
-function raster(width: number, height: number): Uint8Array {
-  const data = new Uint8Array(width * height * 4);
-  let seed = 1;
-  for (let i = 0; i < width * height; i++) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    const x = i % width;
-    const y = Math.floor(i / width);
-    const noise = (seed % 24) - 12;
-    data.set([(x * 255) / width + noise, (y * 255) / height + noise, ((x + y) * 128) / (width + height) + noise, 255], i * 4);
-  }
-  return data;
 }
 
 function runChild(file: string): { outcome: string; peakGrowthMB: number } {
@@ -69,7 +56,7 @@ async function main(): Promise<void> {
   for (const megapixels of [0.5, 1, 1.5, 2]) {
     const width = Math.round(Math.sqrt((megapixels * 1e6 * 2) / 3));
     const height = Math.floor((megapixels * 1e6) / width);
-    const pixels = raster(width, height);
+    const pixels = photoLike(width, height);
     const files: [string, string, Uint8Array][] = [
       [`JPEG 4:4:4 ${width}x${height}`, `${megapixels}.jpg`, jpeg.encode({ data: pixels, width, height }, 90).data],
       [`PNG RGBA ${width}x${height}`, `${megapixels}.png`, encodePng({ data: pixels, width, height, channels: 4 })],

@@ -5,6 +5,7 @@ import { ApiError, errorBody } from './apiError';
 import { corsWhenConfigured } from './cors';
 import { interactionsRoute } from './discord/interactions';
 import type { AppEnv } from './env';
+import { log, requestLog } from './log';
 import { apiReferenceRoutes } from './routes/apiReference';
 import { metaRoutes } from './routes/meta';
 import { predictRoute } from './routes/predict';
@@ -20,6 +21,7 @@ const HTTP_CODES: Record<number, string> = {
 
 export const app = new OpenAPIHono<AppEnv>();
 
+app.use(requestLog);
 app.use(corsWhenConfigured);
 // A known path with the wrong method (GET /predict typed into a browser, say) is a 405 naming the right methods, not a 404.
 app.use(
@@ -77,7 +79,7 @@ app.get('/openapi.json', (c) => {
 app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
 app.onError((err, c) => {
-  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
+  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status, err.headers);
   if (err instanceof HTTPException) {
     // zod-openapi's media-type gate says only "Unsupported Media Type": name what POST /predict takes.
     if (err.status === 415) {
@@ -90,6 +92,6 @@ app.onError((err, c) => {
     const code = message.startsWith('Malformed JSON') ? 'invalid_json' : (HTTP_CODES[err.status] ?? 'invalid_request');
     return c.json(errorBody(code, message), err.status);
   }
-  console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', path: c.req.path, error: String(err), stack: (err as Error).stack }));
+  log('error', 'unhandled error', { path: c.req.path, error: String(err), stack: (err as Error).stack });
   return c.json(errorBody('internal_error', 'unexpected server error'), 500);
 });

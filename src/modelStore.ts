@@ -6,6 +6,7 @@ import type { Health } from './shared/apiSchemas';
 import { GenreClassifier, ModelUnavailableError } from './shared/classifier';
 import { MODEL_KEYS, modelManifestSchema, objectKey, type FileEntry, type ModelKey, type ModelManifest } from './shared/modelManifest';
 import type { Env } from './env';
+import { log } from './log';
 
 /**
  * This isolate's models: manifest.json and the ONNX files it names, read from R2, checked against their
@@ -21,13 +22,6 @@ export interface LoadedModels {
 }
 
 export type ModelEnv = Pick<Env, 'MODELS' | 'MODEL_RECHECK_SECONDS'>;
-
-type Level = 'info' | 'warn' | 'error';
-
-/** The store's one way to log: a JSON line per event, so that log search can filter on its fields. */
-function log(level: Level, msg: string, fields: Record<string, unknown>): void {
-  console[level === 'info' ? 'log' : level](JSON.stringify({ level, msg, ...fields }));
-}
 
 const unavailable = (message: string) => new ApiError(503, 'model_unavailable', message);
 const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err));

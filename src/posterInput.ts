@@ -25,12 +25,25 @@ export function posterFromBase64(text: string): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-export function allowedHosts(setting: string | undefined): readonly string[] {
-  const hosts = setting?.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
-  return hosts?.length ? hosts : DEFAULT_POSTER_URL_HOSTS;
+/**
+ * The origins (scheme, host and port) a posterUrl may point at, from POSTER_URL_HOSTS: a bare host means
+ * https on its default port (`image.tmdb.org`), `host:port` https on that port, and a full origin
+ * (`http://127.0.0.1:8080`) itself. Unset: DEFAULT_POSTER_URL_HOSTS.
+ */
+export function allowedOrigins(setting: string | undefined): ReadonlySet<string> {
+  const entries = setting?.split(',').map((h) => h.trim()).filter(Boolean);
+  return new Set(
+    (entries?.length ? entries : DEFAULT_POSTER_URL_HOSTS).map((entry) => {
+      try {
+        return new URL(entry.includes('://') ? entry : `https://${entry}`).origin;
+      } catch {
+        throw new Error(`POSTER_URL_HOSTS entry "${entry}" is neither a host, a host:port nor an origin`);
+      }
+    }),
+  );
 }
 
-function checkUrl(raw: string, hosts: readonly string[]): URL {
+function checkUrl(raw: string, origins: ReadonlySet<string>): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -40,9 +53,8 @@ function checkUrl(raw: string, hosts: readonly string[]): URL {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ApiError(400, 'invalid_poster_url', 'posterUrl must be http or https');
   }
-  if (!hosts.includes(url.hostname.toLowerCase())) {
-    throw new ApiError(400, 'poster_url_not_allowed', `posterUrl host "${url.hostname}" is not allowed; allowed: ${hosts.join(', ')}`);
-  }
+  // The allowed origins are configuration, not for clients to map: the message names only the refused one.
+  if (!origins.has(url.origin)) throw new ApiError(400, 'poster_url_not_allowed', `posterUrl ${url.origin} is not a host posters are downloaded from`);
   return url;
 }
 
@@ -70,12 +82,12 @@ async function readCapped(body: ReadableStream<Uint8Array>, cap: number): Promis
 }
 
 /**
- * Download a poster from an allow-listed host, following redirects by hand so that each hop is
+ * Download a poster from an allow-listed origin, following redirects by hand so that each hop is
  * checked against the allow-list too (a redirect must not lead to an internal address).
  */
 export async function posterFromUrl(raw: string, hostSetting: string | undefined): Promise<Uint8Array> {
-  const hosts = allowedHosts(hostSetting);
-  let url = checkUrl(raw, hosts);
+  const origins = allowedOrigins(hostSetting);
+  let url = checkUrl(raw, origins);
   const signal = AbortSignal.timeout(LIMITS.posterUrlTimeoutMs);
   try {
     for (let hop = 0; hop <= LIMITS.posterUrlMaxRedirects; hop++) {
@@ -83,7 +95,7 @@ export async function posterFromUrl(raw: string, hostSetting: string | undefined
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {
         await res.body?.cancel();
-        url = checkUrl(new URL(location, url).href, hosts);
+        url = checkUrl(new URL(location, url).href, origins);
         continue;
       }
       if (!res.ok || !res.body) {

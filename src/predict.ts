@@ -4,6 +4,7 @@ import { cachedAnswer, cacheUrl, storeAnswer } from './answerCache';
 import { ApiError } from './apiError';
 import { sha256Hex } from './digest';
 import type { AppEnv, Env } from './env';
+import { log } from './log';
 import { servingVersion, withModels } from './modelStore';
 import { classifyAnswer, inputProblem } from './shared/answer';
 import type { Prediction } from './shared/apiSchemas';
@@ -40,11 +41,11 @@ export interface PredictOutcome {
   cache: 'hit' | 'miss' | 'request';
 }
 
-let webpReady: Promise<void> | undefined;
+let webpSet: Promise<void> | undefined;
 
 async function decodePoster(poster: Uint8Array): Promise<RgbaImage> {
-  webpReady ??= setWebpDecoderModule(webpWasm);
-  await webpReady;
+  webpSet ??= setWebpDecoderModule(webpWasm);
+  await webpSet;
   try {
     return await decodeImage(poster, POSTER_DECODE_LIMITS);
   } catch (err) {
@@ -103,7 +104,7 @@ export async function predict(ctx: PredictContext, input: PredictInput): Promise
     ctx.waitUntil(
       keyOf(prediction.modelVersion)
         .then((url) => storeAnswer(url, prediction))
-        .catch((err: unknown) => console.error(JSON.stringify({ level: 'warn', msg: 'caching an answer failed', error: String(err) }))),
+        .catch((err: unknown) => log('warn', 'caching an answer failed', { error: String(err) })),
     );
   }
   return { prediction, cache: read ? 'miss' : 'request' };

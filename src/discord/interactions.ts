@@ -2,8 +2,10 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import { InteractionResponseFlags, InteractionResponseType, InteractionType, verifyKey } from 'discord-interactions';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { posterWork } from '../admission';
 import { ApiError, errorBody, errorContent } from '../apiError';
 import type { AppEnv, Env } from '../env';
+import { log } from '../log';
 import { posterFromUrl } from '../posterInput';
 import { predict, predictContext, type PredictContext } from '../predict';
 import { DISCORD_API_BASE } from '../shared/discord/endpoints';
@@ -12,6 +14,7 @@ import { FAILED_MESSAGE, genreEmbed, problemFromApiError, problemMessage, UNKNOW
 import { firstIssue } from '../shared/zodIssue';
 import { genreRequestFromData } from './genreRequest';
 import { CHAT_INPUT, interactionBody, type Interaction } from './interactionBody';
+import { firstSighting } from './replay';
 
 /** Signed requests older (or newer) than this are refused, so a captured request cannot be replayed later. */
 export const SIGNATURE_MAX_AGE_S = 5 * 60;
@@ -22,9 +25,6 @@ export const SIGNATURE_MAX_AGE_S = 5 * 60;
 const INTERACTION_MAX_BYTES = 64 * 1024;
 /** Longest Discord rate-limit wait honoured before the one retry of a webhook call. */
 const MAX_RATE_LIMIT_WAIT_MS = 5_000;
-
-const log = (level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}) =>
-  console[level === 'info' ? 'log' : level](JSON.stringify({ level, msg, ...fields }));
 
 async function verified(body: string, signature: string | undefined, timestamp: string | undefined, publicKey: string): Promise<boolean> {
   if (!signature || !timestamp || !/^\d+$/.test(timestamp)) return false;
@@ -88,8 +88,9 @@ async function completeGenre(context: PredictContext, interaction: Interaction, 
   const started = Date.now();
   let answer: GenreAnswer;
   try {
-    const poster = input.poster && (await posterFromUrl(input.poster.url, env.POSTER_URL_HOSTS));
-    const { prediction } = await predict(context, { plot: input.plot, poster });
+    const { poster } = input;
+    const classify = async () => predict(context, { plot: input.plot, poster: poster && (await posterFromUrl(poster.url, env.POSTER_URL_HOSTS)) });
+    const { prediction } = await (poster ? posterWork.run(classify) : classify());
     answer = { embeds: [genreEmbed(prediction, { posterUrl: input.poster?.url })] };
     log('info', 'genre answered', { interaction: interaction.id, top: prediction.top.genre, ms: Date.now() - started });
   } catch (err) {
@@ -120,8 +121,9 @@ interactionsRoute.openAPIRegistry.registerPath({
     200: { content: { 'application/json': { schema: interactionResponse } }, description: 'The interaction response' },
     400: errorContent('Signed, but not JSON (invalid_json) or not an interaction (invalid_request)'),
     401: errorContent('Signature missing, stale or invalid'),
+    409: errorContent('An interaction id already handled: a replayed request, answered without doing anything'),
     413: errorContent(`Body over ${INTERACTION_MAX_BYTES} bytes`),
-    503: errorContent('DISCORD_PUBLIC_KEY is not configured'),
+    503: errorContent('DISCORD_PUBLIC_KEY is not configured, or the database of handled interactions (D1) cannot be reached'),
   },
 });
 
@@ -149,6 +151,15 @@ interactionsRoute.post('/interactions', async (c) => {
   const parsed = interactionBody.safeParse(json);
   if (!parsed.success) throw new ApiError(400, 'invalid_request', `not an interaction: ${firstIssue(parsed.error)}`);
   const interaction = parsed.data;
+  // Signed and well-formed, so its id is Discord's: at most once, whatever the interaction does.
+  const first = await firstSighting(c.env.DB, interaction.id, SIGNATURE_MAX_AGE_S).catch((err: unknown) => {
+    log('error', 'replay check failed', { interaction: interaction.id, error: String(err) });
+    throw new ApiError(503, 'replay_check_unavailable', 'handled interactions cannot be checked right now; try again');
+  });
+  if (!first) {
+    log('warn', 'interaction replayed', { interaction: interaction.id });
+    throw new ApiError(409, 'interaction_replayed', `interaction ${interaction.id} was already handled`);
+  }
   if (interaction.type === InteractionType.PING) return c.json({ type: InteractionResponseType.PONG } satisfies InteractionResponse);
   if (interaction.type !== InteractionType.APPLICATION_COMMAND || interaction.data.type !== CHAT_INPUT || interaction.data.name !== genreCommand.name) {
     return c.json(ephemeral(UNKNOWN_COMMAND_MESSAGE));

@@ -1,13 +1,14 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { admitLargeBodies, posterWork } from '../admission';
 import { ApiError, errorBody, errorContent } from '../apiError';
 import { bearerAuth } from '../bearerAuth';
 import type { AppEnv } from '../env';
-import { predict, predictContext } from '../predict';
+import { rateLimited } from '../rateLimit';
 import { batchEnvelope, batchMovie, batchRequest, batchResponse } from '../shared/apiSchemas';
-import { LIMITS } from '../shared/limits';
+import { ADMISSION, LIMITS } from '../shared/limits';
 import { firstIssue } from '../shared/zodIssue';
-import { inputFromJson } from './predict';
+import { inputFromJson, predictRequest } from './predict';
 
 type BatchResult = z.infer<typeof batchResponse>['results'][number];
 
@@ -27,13 +28,17 @@ predictBatchRoute.openAPIRegistry.registerPath({
   responses: {
     200: { content: { 'application/json': { schema: batchResponse } }, description: 'One result per movie, in the order sent' },
     400: errorContent('Not JSON (invalid_json), or not a batch: no `movies` array, an empty one, unknown fields (invalid_request)'),
+    429: errorContent('Too many requests from this address (PREDICT_RATE_LIMIT, a batch counting as one); Retry-After says when to try again'),
     401: errorContent('Missing or wrong bearer token (only when API_TOKEN is set)'),
     413: errorContent(`More than ${LIMITS.batchMaxMovies} movies (batch_too_large), or a body over ${LIMITS.requestMaxBytes} bytes (body_too_large)`),
     415: errorContent('Content type is not application/json'),
-    503: errorContent('Models missing or corrupt in R2: the whole batch is refused, to be retried'),
+    503: errorContent('Models missing or corrupt in R2 (model_unavailable), or this instance busy with posters (overloaded, with Retry-After): the whole batch is refused, to be retried'),
   },
 });
 
+// The same limits as POST /predict, a batch counting as one request: its body takes the isolate's poster slot
+// when it may hold posters, and keeps it while its movies are answered one after another.
+predictBatchRoute.use('/predict/batch', rateLimited((env) => env.PREDICT_RATE_LIMIT));
 predictBatchRoute.use('/predict/batch', bearerAuth);
 predictBatchRoute.use(
   '/predict/batch',
@@ -42,6 +47,7 @@ predictBatchRoute.use(
     onError: (c) => c.json(errorBody('body_too_large', `request body is larger than ${LIMITS.requestMaxBytes} bytes`), 413),
   }),
 );
+predictBatchRoute.use('/predict/batch', admitLargeBodies(posterWork, ADMISSION.lightBodyBytes));
 
 async function readBatch(request: Request): Promise<unknown[]> {
   if (!/^application\/([a-z-.]+\+)?json/i.test(request.headers.get('content-type') ?? '')) {
@@ -69,14 +75,15 @@ const idOf = (movie: unknown) => {
 
 predictBatchRoute.post('/predict/batch', async (c) => {
   const movies = await readBatch(c.req.raw);
-  const context = predictContext(c);
   const results: BatchResult[] = [];
-  for (const movie of movies) {
+  for (const [i, movie] of movies.entries()) {
+    // Dropped once answered: a movie's base64 poster is kept no longer than its own turn.
+    movies[i] = undefined;
     const id = idOf(movie);
     try {
       const parsed = batchMovie.safeParse(movie);
       if (!parsed.success) throw new ApiError(400, 'invalid_request', firstIssue(parsed.error));
-      const { prediction } = await predict(context, await inputFromJson(parsed.data, c.env));
+      const { prediction } = await predictRequest(c, inputFromJson(parsed.data, c.env));
       results.push({ ...id, ...prediction });
     } catch (err) {
       // The movie's own input errors (4xx) are its result. A 503 (models unavailable) fails the batch, as it would

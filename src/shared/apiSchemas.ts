@@ -24,7 +24,7 @@ export const plotField = z
 const predictJsonFields = {
   plot: plotField.optional(),
   poster: z.string().optional().openapi({ description: `Poster image (JPEG, PNG, WebP or BMP) as base64 or a data: URL; at most ${LIMITS.posterMaxBytes} bytes decoded` }),
-  posterUrl: z.string().optional().openapi({ description: 'http(s) URL of the poster on an allow-listed host (POSTER_URL_HOSTS)' }),
+  posterUrl: z.string().optional().openapi({ description: 'URL of the poster on an allow-listed origin (POSTER_URL_HOSTS: https on the default port unless another scheme or port is listed)' }),
 };
 const onePoster = { message: 'send either poster or posterUrl, not both' };
 

@@ -45,8 +45,17 @@ function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
-/** A JPEG's frame header (SOFn marker and sample precision), found by walking the marker segments before it. */
-function jpegFrame(bytes: Uint8Array): { marker: number; precision: number } | undefined {
+interface JpegFrame {
+  marker: number;
+  precision: number;
+  height: number;
+  width: number;
+  /** Horizontal and vertical sampling factors of each component. */
+  sampling: { h: number; v: number }[];
+}
+
+/** A JPEG's frame header (SOFn marker, precision, size, components), found by walking the marker segments before it. */
+function jpegFrame(bytes: Uint8Array): JpegFrame | undefined {
   for (let pos = 2; pos + 4 < bytes.length; ) {
     if (bytes[pos] !== 0xff) return undefined;
     const marker = bytes[pos + 1];
@@ -55,11 +64,34 @@ function jpegFrame(bytes: Uint8Array): { marker: number; precision: number } | u
       continue;
     }
     // SOF0-SOF15 but DHT (C4), JPG (C8) and DAC (CC); a scan or the end before a frame leaves it to the decoder.
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return { marker, precision: bytes[pos + 4] };
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      const at = (i: number) => bytes[pos + i] ?? 0;
+      const sampling = Array.from({ length: at(9) }, (_, c) => ({ h: at(11 + 3 * c) >> 4, v: at(11 + 3 * c) & 15 }));
+      return { marker, precision: at(4), height: (at(5) << 8) | at(6), width: (at(7) << 8) | at(8), sampling };
+    }
     if (marker === 0xda || marker === 0xd9) return undefined;
     pos += 2 + ((bytes[pos + 2] << 8) | bytes[pos + 3]);
   }
   return undefined;
+}
+
+/**
+ * The bytes jpeg-js counts against `maxMemoryUsageInMB` for a frame, from its header: an Int32Array of 64 per
+ * 8x8 block of each component, each component's plane, the planes interleaved, the RGBA output. jpeg-js
+ * counts them as it goes and passes its limit only after the whole entropy-coded data is decoded (0.3 s for
+ * a 1.5-megapixel 4:4:4 JPEG), so the same sum is made here first. Hand-written: jpeg-js has no dry run.
+ */
+export function jpegDecodeBytes({ width, height, sampling }: Pick<JpegFrame, 'width' | 'height' | 'sampling'>): number {
+  const maxH = Math.max(1, ...sampling.map((c) => c.h));
+  const maxV = Math.max(1, ...sampling.map((c) => c.v));
+  const mcusPerLine = Math.ceil(width / 8 / maxH);
+  const mcusPerColumn = Math.ceil(height / 8 / maxV);
+  let total = width * height * (4 + sampling.length);
+  for (const { h, v } of sampling) {
+    total += mcusPerColumn * v * mcusPerLine * h * 256;
+    total += Math.ceil((Math.ceil(width / 8) * h) / maxH) * 8 * Math.ceil((Math.ceil(height / 8) * v) / maxV) * 8;
+  }
+  return total;
 }
 
 /**
@@ -93,14 +125,17 @@ export function probeImage(bytes: Uint8Array): { format: ImageFormat; width: num
 }
 
 let webpModule: WebAssembly.Module | undefined;
+let webpReady: Promise<unknown> | undefined;
 
 /**
  * WebP decoding runs libwebp as WASM. Workers cannot compile WASM from bytes at run time, so the
- * host hands over a precompiled module: the Worker imports the .wasm, Node compiles the file.
+ * host hands over a precompiled module: the Worker imports the .wasm, Node compiles the file. It is
+ * instantiated at the first WebP, not before: its heap (16 MiB, 22.4 MiB after a 2-megapixel WebP) then
+ * stays for the isolate's life, so an isolate that never sees a WebP never pays for it.
  */
 export async function setWebpDecoderModule(module: WebAssembly.Module): Promise<void> {
   webpModule = module;
-  await initWebp(module);
+  webpReady = undefined;
 }
 
 /**
@@ -174,7 +209,7 @@ function rgbaFromBmp(bytes: Uint8Array): RgbaImage {
 async function decodeFormat(format: ImageFormat, bytes: Uint8Array, limits: DecodeLimits): Promise<RgbaImage> {
   switch (format) {
     case 'jpeg': {
-      const img = jpeg.decode(bytes, {
+      const img = jpeg.decode(wholeBuffer(bytes), {
         useTArray: true,
         formatAsRGBA: true,
         maxResolutionInMP: limits.maxPixels / 1e6,
@@ -187,12 +222,23 @@ async function decodeFormat(format: ImageFormat, bytes: Uint8Array, limits: Deco
     case 'bmp':
       return rgbaFromBmp(bytes);
     case 'webp': {
-      const copy = bytes.slice().buffer;
-      const img = await decodeWebp(copy);
+      webpReady ??= initWebp(webpModule);
+      await webpReady;
+      const img = await decodeWebp(wholeBuffer(bytes));
       return { width: img.width, height: img.height, data: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength) };
     }
   }
 }
+
+const jpegTooLarge = (width: number, height: number, limits: DecodeLimits) =>
+  new ImageInputError('image_too_large', `poster is ${width}x${height}: too large a JPEG to decode within ${limits.maxJpegMemoryMB} MB; send a smaller image`);
+
+/**
+ * The bytes' own ArrayBuffer when they fill it, else a copy: decoders that take an ArrayBuffer (or copy
+ * whatever view they get, as jpeg-js does) then read a poster without a second copy of it.
+ */
+const wholeBuffer = (bytes: Uint8Array): ArrayBuffer =>
+  bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer;
 
 /** Decode JPEG, PNG, WebP or BMP bytes to upright RGBA, refusing oversized images before decoding them. */
 export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<RgbaImage> {
@@ -203,6 +249,8 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFA
       `poster is ${width}x${height} (${width * height} pixels); the limits are ${limits.maxPixels} pixels and ${limits.maxSide} pixels a side`,
     );
   }
+  const frame = format === 'jpeg' ? jpegFrame(bytes) : undefined;
+  if (frame && jpegDecodeBytes(frame) > limits.maxJpegMemoryMB * 1024 * 1024) throw jpegTooLarge(width, height, limits);
   // A missing decoder is the host's bug, not the client's: keep it out of the 4xx path below.
   if (format === 'webp' && !webpModule) throw new Error('WebP decoder not initialised: call setWebpDecoderModule first');
   let img: RgbaImage;
@@ -211,9 +259,7 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFA
   } catch (err) {
     if (err instanceof ImageInputError) throw err;
     // jpeg-js counts what it allocates; its full-resolution coefficient buffers make large JPEGs costly.
-    if (String(err).includes('maxMemoryUsageInMB')) {
-      throw new ImageInputError('image_too_large', `poster is ${width}x${height}: too large a JPEG to decode within ${limits.maxJpegMemoryMB} MB; send a smaller image`);
-    }
+    if (String(err).includes('maxMemoryUsageInMB')) throw jpegTooLarge(width, height, limits);
     throw new ImageInputError('invalid_image', `poster ${format} data is truncated or corrupt`);
   }
   if (img.width !== width || img.height !== height || img.data.length < width * height * 4) {

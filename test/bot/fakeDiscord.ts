@@ -67,6 +67,11 @@ export async function startFakeDiscord(options: { applicationId?: string; botUse
   const sockets = new Set<WebSocket>();
   /** Answers to give instead of the normal one, each once, to the next request it matches (any method when unset). */
   const scripted: { method?: string; pathMatch: RegExp; status: number; headers?: Record<string, string>; body: object }[] = [];
+  /**
+   * Buckets emptied by a scripted 429: as Discord does, the same method on a matching path gets 429 again until
+   * its Retry-After has passed (less 50 ms of timer slack), so a client that retries early shows in the calls.
+   */
+  const emptied: { method: string; pathMatch: RegExp; until: number }[] = [];
   let sequence = 0;
   let readyCount = 0;
   const record = (call: RecordedCall) => {
@@ -97,9 +102,13 @@ export async function startFakeDiscord(options: { applicationId?: string; botUse
 
     const next = scripted.findIndex((r) => (r.method ?? req.method) === req.method && r.pathMatch.test(path));
     if (next >= 0) {
-      const [{ status, headers, body: answer }] = scripted.splice(next, 1);
+      const [{ pathMatch, status, headers, body: answer }] = scripted.splice(next, 1);
       for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
+      if (status === 429) emptied.push({ method: req.method ?? 'GET', pathMatch, until: Date.now() + Number(headers?.['retry-after']) * 1000 - 50 });
       return reply(status, answer);
+    }
+    if (emptied.some((b) => b.method === req.method && b.pathMatch.test(path) && Date.now() < b.until)) {
+      return reply(429, { message: 'You are being rate limited.', retry_after: 0.05, global: false });
     }
 
     let m: RegExpExecArray | null;

@@ -18,17 +18,20 @@ const TOKEN = 'fake-bot-token.that-must-never-be-logged';
 let worker: StartedWorker;
 let discord: FakeDiscord;
 let posters: LocalServer;
+/** A poster host that never answers, allow-listed like `posters`. */
+let silentPosters: LocalServer;
 
 beforeAll(async () => {
-  [worker, discord, posters] = await startTogether<[StartedWorker, FakeDiscord, LocalServer]>([
-    startWorker({ persistTo: inject('wranglerState'), vars: { POSTER_URL_HOSTS: '127.0.0.1' } }),
+  // The Worker downloads posters from these origins only (scheme, host and port): they must exist first.
+  [posters, silentPosters] = await Promise.all([startPosterServer(), silentServer()]);
+  [worker, discord] = await startTogether<[StartedWorker, FakeDiscord]>([
+    startWorker({ persistTo: inject('wranglerState'), vars: { POSTER_URL_HOSTS: `${posters.url},${silentPosters.url}` } }),
     startFakeDiscord(),
-    startPosterServer(),
   ]);
 });
 
 afterAll(async () => {
-  await Promise.all([worker?.stop(), discord?.close(), posters?.close()]);
+  await Promise.all([worker?.stop(), discord?.close(), posters?.close(), silentPosters?.close()]);
 });
 
 interface TestBot {
@@ -78,7 +81,6 @@ const RESTARTING = 'The bot is restarting; please try again in a moment.';
 async function invoke(options: { plot?: string; poster?: PosterOption }, name = 'genre') {
   const interaction = genreInteraction(discord.applicationId, options);
   interaction.data.name = name;
-  const sent = Date.now();
   discord.dispatchInteraction(interaction);
   const callback = await discord.waitForCall((c) => c.method === 'POST' && c.path === `/interactions/${interaction.id}/${interaction.token}/callback`);
   const webhook = `/webhooks/${discord.applicationId}/${interaction.token}`;
@@ -91,7 +93,7 @@ async function invoke(options: { plot?: string; poster?: PosterOption }, name = 
     expect(discord.calls.some((c) => c.method === 'PATCH' && c.path.startsWith(webhook))).toBe(false);
     return sentPrivately;
   };
-  return { interaction, callback, callbackMs: callback.at - sent, edit, followUp };
+  return { interaction, callback, edit, followUp };
 }
 
 /** A server that takes requests and never answers. */
@@ -106,10 +108,12 @@ const contentOf = (edit: RecordedCall) => (edit.body as { content: string }).con
 describe('/genre through the gateway with the real Worker', () => {
   it('defers, then edits in the embed for a plot', async () => {
     await withBot(`${worker.url}/predict`, {}, async ({ logs }) => {
-      const { callback, callbackMs, edit } = await invoke({ plot: PLOTS.horror });
+      const { callback, edit } = await invoke({ plot: PLOTS.horror });
       expect(callback.body).toMatchObject({ type: 5 });
-      expect(callbackMs).toBeLessThan(3_000);
-      const embed = embedOf(await edit());
+      const edited = await edit();
+      // Deferred before classifying: Discord's 3 s to answer never wait on the classifier.
+      expect(discord.calls.indexOf(callback)).toBeLessThan(discord.calls.indexOf(edited));
+      const embed = embedOf(edited);
       expectEmbedFor(embed, await predictDirect(worker.url, PLOTS.horror));
       expect(embed.description).toContain('judged from the plot.');
       expect(embed.fields!.map((f) => f.name)).toEqual(['Top 3', TMDB_FIELD, 'What in the plot points to Horror']);
@@ -192,13 +196,13 @@ describe('/genre through the gateway with the real Worker', () => {
     });
   });
 
-  it('does not show the user the hosts posters may come from when an attachment is elsewhere, and logs them', async () => {
+  it('does not show the user the hosts posters may come from when an attachment is elsewhere, and logs the refused one', async () => {
     await withBot(`${worker.url}/predict`, {}, async ({ logs }) => {
       const elsewhere = poster('poster.jpg', { url: `${posters.url.replace('127.0.0.1', 'localhost')}/attachments/poster.jpg` });
       const { followUp } = await invoke({ poster: elsewhere });
       const content = contentOf(await followUp());
       expect(content).toBe('I could not download the poster (it is not on a host this bot downloads from). Try attaching it again.');
-      expect(logs.join('\n')).toContain('allowed: 127.0.0.1');
+      expect(logs.join('\n')).toContain(`posterUrl ${new URL(elsewhere.url).origin} is not a host posters are downloaded from`);
     });
   });
 
@@ -222,8 +226,8 @@ describe('/genre through the gateway with the real Worker', () => {
         const { callback, followUp } = await invoke({ plot: PLOTS.comedy });
         expect(callback.body).toMatchObject({ type: 5 });
         const answered = await followUp();
+        // The stand-in never answers: only the timeout can have ended the wait.
         expect(contentOf(answered)).toBe('The genre classifier did not answer within 1 s. Please try again in a minute.');
-        expect(answered.at - callback.at).toBeLessThan(2_000);
       });
     } finally {
       await slow.close();
@@ -259,8 +263,7 @@ describe('/genre through the gateway with the real Worker', () => {
       const { interaction, edit } = await invoke({ plot: PLOTS.comedy });
       const done = await edit();
       const patches = discord.calls.filter((c) => c.method === 'PATCH' && c.path.includes(interaction.token));
-      expect(patches).toHaveLength(2);
-      expect(done.at - patches[0].at).toBeGreaterThanOrEqual(250);
+      // The fake refuses an early retry with another 429, as Discord does: two PATCHes mean the wait was kept.
       expect(patches.map((p) => p.status)).toEqual([429, 200]);
       expect(embedOf(done).title).toMatch(/^🎬 /);
       const limit = logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'discord rate limit');
@@ -339,9 +342,8 @@ describe('/genre through the gateway with the real Worker', () => {
     try {
       const { callback, followUp } = await invoke({ plot: PLOTS.horror });
       expect(callback.body).toMatchObject({ type: 5 });
-      const started = Date.now();
       await bot.stop();
-      expect(Date.now() - started).toBeLessThan(2_000);
+      // Had it waited, the answer would be the 30 s timeout's; it is the restart notice, sent at the abort.
       expect(contentOf(await followUp())).toBe(RESTARTING);
       expect(logs.map((l) => JSON.parse(l).msg)).toEqual(expect.arrayContaining(['interaction aborted at shutdown', 'stopped']));
       expect(logs.some((l) => JSON.parse(l).msg === 'command failed')).toBe(false);
@@ -351,18 +353,12 @@ describe('/genre through the gateway with the real Worker', () => {
   });
 
   it('stops waiting at shutdown while the Worker is still downloading the poster, instead of letting it run to its 5 s timeout', async () => {
-    const slow = await silentServer();
     const { bot } = await startTestBot(`${worker.url}/predict`, {}, { shutdownGraceMs: 300 });
-    try {
-      const { callback, followUp } = await invoke({ poster: { url: `${slow.url}/attachments/poster.jpg`, filename: 'poster.jpg', contentType: 'image/jpeg' } });
-      expect(callback.body).toMatchObject({ type: 5 });
-      const started = Date.now();
-      await bot.stop();
-      expect(Date.now() - started).toBeLessThan(2_000);
-      expect(contentOf(await followUp())).toBe(RESTARTING);
-    } finally {
-      await slow.close();
-    }
+    const { callback, followUp } = await invoke({ poster: { url: `${silentPosters.url}/attachments/poster.jpg`, filename: 'poster.jpg', contentType: 'image/jpeg' } });
+    expect(callback.body).toMatchObject({ type: 5 });
+    await bot.stop();
+    // Had it waited for the Worker, the answer would be the Worker's own: the download timed out after 5 s.
+    expect(contentOf(await followUp())).toBe(RESTARTING);
   });
 
   it('answers an interaction arriving while it stops with an ephemeral "restarting" instead of dropping it', async () => {

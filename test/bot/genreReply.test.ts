@@ -108,9 +108,9 @@ describe('genre reply formatter', () => {
   it('maps classifier errors to what the user can do', () => {
     expect(problemFromApiError({ status: 503, code: 'models_unavailable', message: 'x' })).toEqual({ kind: 'predict_unavailable' });
     expect(problemFromApiError({ status: 422, code: 'poster_url_failed', message: 'posterUrl answered HTTP 404' })).toEqual({ kind: 'poster_download', detail: 'posterUrl answered HTTP 404' });
-    // The allowed hosts are configuration: the log has them, the user does not.
-    const notAllowed = { status: 400, code: 'poster_url_not_allowed', message: 'posterUrl host "evil.example" is not allowed; allowed: cdn.discordapp.com, media.discordapp.net' };
-    expect(problemMessage(problemFromApiError(notAllowed))).not.toContain('discordapp');
+    // Where the bot downloads from is configuration: the log has the refused origin, the user a plain reason.
+    const notAllowed = { status: 400, code: 'poster_url_not_allowed', message: 'posterUrl https://evil.example is not a host posters are downloaded from' };
+    expect(problemMessage(problemFromApiError(notAllowed))).toBe('I could not download the poster (it is not on a host this bot downloads from). Try attaching it again.');
     expect(problemMessage({ kind: 'predict_rejected', detail: 'plot contains no words' })).toBe('The classifier refused this input: plot contains no words');
     expect(problemMessage({ kind: 'plot_too_long', length: 5001 })).toBe('That plot has 5001 characters; the limit is 5000. Shorten it and try again.');
   });

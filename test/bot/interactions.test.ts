@@ -19,7 +19,7 @@ beforeAll(async () => {
   [discord, posters] = await Promise.all([startFakeDiscord(), startPosterServer()]);
   worker = await startWorker({
     persistTo: inject('wranglerState'),
-    vars: { DISCORD_PUBLIC_KEY: signer.publicKeyHex, DISCORD_API_BASE: discord.apiBase, POSTER_URL_HOSTS: '127.0.0.1' },
+    vars: { DISCORD_PUBLIC_KEY: signer.publicKeyHex, DISCORD_API_BASE: discord.apiBase, POSTER_URL_HOSTS: posters.url },
   });
 });
 
@@ -41,22 +41,23 @@ function postSigned(payload: object | string, options: { timestamp?: string; key
   return post(options.send ?? body, { 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp });
 }
 
-const PING = { id: '1', application_id: '100000000000000001', type: 1, token: 'ping-token', version: 1 };
+/** A PING with an id of its own, also across runs (the Worker's local database keeps the ids it has seen). */
+const ping = () => ({ id: genreInteraction('100000000000000001', {}).id, application_id: '100000000000000001', type: 1, token: 'ping-token', version: 1 });
 
 describe('POST /interactions signature checks', () => {
   it('answers a signed PING with PONG', async () => {
-    const res = await postSigned(PING);
+    const res = await postSigned(ping());
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ type: 1 });
   });
 
   it.each([
-    ['no signature headers', () => post(JSON.stringify(PING), {})],
-    ['a tampered body', () => postSigned(PING, { send: JSON.stringify({ ...PING, type: 2 }) })],
-    ['a signature by another key', () => postSigned(PING, { key: impostor })],
-    ['a stale timestamp', () => postSigned(PING, { timestamp: String(Math.floor(Date.now() / 1000) - 301) })],
-    ['a timestamp from the future', () => postSigned(PING, { timestamp: String(Math.floor(Date.now() / 1000) + 301) })],
-    ['a malformed signature', () => post(JSON.stringify(PING), { 'x-signature-ed25519': 'zz', 'x-signature-timestamp': now() })],
+    ['no signature headers', () => post(JSON.stringify(ping()), {})],
+    ['a tampered body', () => postSigned(ping(), { send: JSON.stringify({ ...ping(), type: 2 }) })],
+    ['a signature by another key', () => postSigned(ping(), { key: impostor })],
+    ['a stale timestamp', () => postSigned(ping(), { timestamp: String(Math.floor(Date.now() / 1000) - 301) })],
+    ['a timestamp from the future', () => postSigned(ping(), { timestamp: String(Math.floor(Date.now() / 1000) + 301) })],
+    ['a malformed signature', () => post(JSON.stringify(ping()), { 'x-signature-ed25519': 'zz', 'x-signature-timestamp': now() })],
   ])('refuses %s with 401', async (_, send) => {
     const res = await send();
     expect(res.status).toBe(401);
@@ -87,7 +88,7 @@ describe('POST /interactions with a correctly signed body that is no interaction
 });
 
 describe('POST /interactions body size', () => {
-  const big = JSON.stringify({ ...PING, padding: 'x'.repeat(100 * 1024) });
+  const big = JSON.stringify({ ...ping(), padding: 'x'.repeat(100 * 1024) });
 
   it('refuses a body over 64 KiB with 413 JSON, by Content-Length', async () => {
     const res = await post(big, { 'x-signature-ed25519': 'aa', 'x-signature-timestamp': now() });
@@ -108,7 +109,26 @@ describe('POST /interactions body size', () => {
   });
 
   it('still answers a signed PING after refusing one', async () => {
-    expect((await postSigned(PING)).status).toBe(200);
+    expect((await postSigned(ping())).status).toBe(200);
+  });
+});
+
+describe('POST /interactions replayed', () => {
+  it('classifies and edits once: the same signed body sent again gets 409 and does nothing', async () => {
+    const interaction = genreInteraction(discord.applicationId, { plot: PLOTS.comedy });
+    const body = JSON.stringify(interaction);
+    const timestamp = now();
+    const headers = { 'x-signature-ed25519': signer.sign(timestamp, body), 'x-signature-timestamp': timestamp };
+    expect(await (await post(body, headers)).json()).toEqual({ type: 5 });
+    await discord.waitForCall((c) => c.method === 'PATCH' && c.path.includes(interaction.token));
+    const replay = await post(body, headers);
+    expect(replay.status).toBe(409);
+    expect(await replay.json()).toEqual({ error: { code: 'interaction_replayed', message: `interaction ${interaction.id} was already handled` } });
+    // Work the replay had started would reach Discord before that of a later interaction.
+    const later = genreInteraction(discord.applicationId, { plot: PLOTS.horror });
+    expect(await (await postSigned(later)).json()).toEqual({ type: 5 });
+    await discord.waitForCall((c) => c.method === 'PATCH' && c.path.includes(later.token));
+    expect(discord.calls.filter((c) => c.path.includes(interaction.token)).map((c) => c.method)).toEqual(['PATCH']);
   });
 });
 
@@ -167,13 +187,13 @@ describe('/genre over HTTP interactions', () => {
     }
   });
 
-  it('does not show the user the hosts it downloads from when an attachment is elsewhere, and logs them', async () => {
+  it('does not show the user the hosts it downloads from when an attachment is elsewhere, and logs the refused one', async () => {
     const url = `${posters.url.replace('127.0.0.1', 'localhost')}/attachments/poster.jpg`;
     const interaction = genreInteraction(discord.applicationId, { poster: { url, filename: 'poster.jpg', contentType: 'image/jpeg' } });
     expect(await (await postSigned(interaction)).json()).toEqual({ type: 5 });
     const followUp = await discord.waitForCall((c) => c.method === 'POST' && c.path === `/webhooks/${discord.applicationId}/${interaction.token}`);
     expect(followUp.body).toEqual({ flags: 64, content: 'I could not download the poster (it is not on a host this bot downloads from). Try attaching it again.' });
-    await expect.poll(() => worker.output()).toContain('allowed: 127.0.0.1');
+    await expect.poll(() => worker.output()).toContain(`posterUrl ${new URL(url).origin} is not a host posters are downloaded from`);
   });
 
   it('tells only the caller when the poster turns out not to be an image: the deferral is deleted, the error sent as an ephemeral follow-up', async () => {
@@ -216,8 +236,8 @@ describe('/genre over HTTP interactions', () => {
     expect(await (await postSigned(interaction)).json()).toEqual({ type: 5 });
     const edit = await editOf(interaction.token);
     const patches = discord.calls.filter((c) => c.method === 'PATCH' && c.path.includes(interaction.token));
+    // The fake refuses an early retry with another 429, as Discord does: two PATCHes mean the wait was kept.
     expect(patches.map((p) => p.status)).toEqual([429, 200]);
-    expect(edit.at - patches[0].at).toBeGreaterThanOrEqual(250);
     expectEmbedFor((edit.body as { embeds: APIEmbed[] }).embeds[0], await predictDirect(worker.url, PLOTS.comedy));
   });
 });

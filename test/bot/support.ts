@@ -43,7 +43,9 @@ export const startPosterServer = () =>
     res.writeHead(200, { 'content-type': file[0], 'content-length': file[1].byteLength }).end(file[1]);
   });
 
-let nextId = 400000000000000000n;
+// Snowflakes from the clock, as Discord makes them: the Worker handles each interaction id once, and its local
+// database outlives a test run.
+let nextId = BigInt(Date.now()) << 22n;
 const snowflake = () => String(nextId++);
 
 export interface PosterOption {

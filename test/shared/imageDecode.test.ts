@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { decode as decodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+import * as jpeg from 'jpeg-js';
 import { initNodeImageDecoders } from '../../models/features/nodeImage';
-import { PROJECT_ROOT } from '../../models/paths';
+import { PROJECT_ROOT, sharedPaths } from '../../models/paths';
 import { POSTER_DECODE_LIMITS as WORKER_LIMITS } from '../../src/shared/limits';
-import { decodeImage, DEFAULT_DECODE_LIMITS } from '../../src/shared/imageDecode';
+import { decodeImage, DEFAULT_DECODE_LIMITS, jpegDecodeBytes } from '../../src/shared/imageDecode';
 import { resizeRgb } from '../../src/shared/imageResize';
 import { guardPng } from '../../src/shared/pngGuard';
 import { gradient, ihdr, interlacedPng, pngClaiming, pngFile, pngInflatingTo, toBmp, toJpeg, toPng, type BmpLayout } from '../support/imageFixtures';
@@ -27,6 +28,48 @@ function greyPng(levels: number[][], depth: number): Uint8Array {
 }
 
 describe('shared image decoding', () => {
+  describe("JPEG decoding budget, from the header: the same sum as jpeg-js's own count", () => {
+    const sof = (bytes: Uint8Array) => {
+      for (let pos = 2; ; pos += 2 + ((bytes[pos + 2] << 8) | bytes[pos + 3])) {
+        if (bytes[pos + 1] >= 0xc0 && bytes[pos + 1] <= 0xc2) {
+          const n = bytes[pos + 9];
+          const sampling = Array.from({ length: n }, (_, c) => ({ h: bytes[pos + 11 + 3 * c] >> 4, v: bytes[pos + 11 + 3 * c] & 15 }));
+          return { height: (bytes[pos + 5] << 8) | bytes[pos + 6], width: (bytes[pos + 7] << 8) | bytes[pos + 8], sampling };
+        }
+      }
+    };
+    // jpeg-js counts its tables too (a few KB): the header's sum is exact up to them.
+    const decodesWithin = (bytes: Uint8Array, budget: number) => {
+      try {
+        jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: budget / 1024 / 1024 });
+        return true;
+      } catch (err) {
+        if (String(err).includes('maxMemoryUsageInMB')) return false;
+        throw err;
+      }
+    };
+
+    it.each([
+      ['4:4:4 (jpeg-js), 150 x 224', () => toJpeg(gradient(150, 224), 150, 224)],
+      ['4:4:4 (jpeg-js), 333 x 500', () => toJpeg(gradient(333, 500), 333, 500)],
+      ['4:2:0 (the data set), poster 100', () => new Uint8Array(readFileSync(join(sharedPaths().dataset, 'posters', '100.jpg')))],
+    ])('%s', (_name, make) => {
+      const bytes = make();
+      const needed = jpegDecodeBytes(sof(bytes)!);
+      expect(decodesWithin(bytes, needed - 1)).toBe(false);
+      expect(decodesWithin(bytes, needed + 64 * 1024)).toBe(true);
+    });
+
+    it('refuses a JPEG over the budget from its header, before decoding a byte of its scan', async () => {
+      const whole = toJpeg(gradient(800, 1200), 800, 1200);
+      const needed = jpegDecodeBytes(sof(whole)!);
+      // The header and the first bytes of the scan only: decoding would find it truncated.
+      const header = whole.slice(0, 1200);
+      await expect(decodeImage(header, { ...WORKER_LIMITS, maxJpegMemoryMB: (needed - 1) / 1024 / 1024 })).rejects.toMatchObject({ code: 'image_too_large' });
+      await expect(decodeImage(header, { ...WORKER_LIMITS, maxJpegMemoryMB: (needed + 65536) / 1024 / 1024 })).rejects.toMatchObject({ code: 'invalid_image' });
+    });
+  });
+
   describe('BMP', () => {
     const [w, h] = [7, 5]; // 7 pixels: 24-bit rows need padding
     const pixels = gradient(w, h);

@@ -6,10 +6,11 @@ import type { TestProject } from 'vitest/node';
 import { PROJECT_ROOT } from '../../models/paths';
 import { chosenChromium, unpackedChromium, type ChromiumBinary } from '../web/chromium';
 import { leftoverProcesses, RUN_MARKER } from './processes';
+import { applyMigrations } from './worker';
 
 /**
- * Node tests that start `wrangler dev` (bot, web page) share one private local R2 state with the
- * published models, filled once per run by the real publish command. The browser tests get the Chromium
+ * Node tests that start `wrangler dev` (bot, web page) share one private local state with the published
+ * models in R2, filled once per run by the real publish command, and the D1 schema of migrations/. The browser tests get the Chromium
  * to drive. Afterwards, no process that the run started may still be running.
  */
 export default async function setup(project: TestProject) {
@@ -21,7 +22,7 @@ export default async function setup(project: TestProject) {
     env: { ...process.env, PATH: `${join(PROJECT_ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
   });
   const chosen = chosenChromium();
-  const [chromium] = await Promise.all([chosen ? { executablePath: chosen, env: {} } : unpackedChromium(), published]);
+  const [chromium] = await Promise.all([chosen ? { executablePath: chosen, env: {} } : unpackedChromium(), published.then(() => applyMigrations(persistTo))]);
   project.provide('wranglerState', persistTo);
   project.provide('chromium', chromium);
 

@@ -53,6 +53,20 @@ export function pngClaiming(width: number, height = width): Uint8Array {
   return png;
 }
 
+/**
+ * A JPEG whose frame header claims `width` x `height` (its scan still holds the original's blocks): jpeg-js's
+ * 4:4:4 output at a size whose decoding needs more than the Worker's JPEG budget, without the pixels.
+ */
+export function jpegClaiming(jpeg: Uint8Array, width: number, height: number): Uint8Array {
+  const out = jpeg.slice();
+  for (let pos = 2; pos + 9 < out.length; pos += 2 + ((out[pos + 2] << 8) | out[pos + 3])) {
+    if (out[pos + 1] !== 0xc0) continue;
+    out.set([height >> 8, height & 255, width >> 8, width & 255], pos + 5);
+    return out;
+  }
+  throw new Error('no SOF0 segment');
+}
+
 /** A PNG file from its chunks (type, data), with lengths and CRCs filled in. */
 export function pngFile(chunks: [type: string, data: Uint8Array][]): Uint8Array {
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

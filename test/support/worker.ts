@@ -1,13 +1,32 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../models/paths';
 import { freePort } from './ports';
 import { detachedChildrenDieWithThisProcess } from './processes';
+
+const wranglerEnv = (root: string) => ({
+  ...process.env,
+  PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}`,
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  WRANGLER_SEND_METRICS: 'false',
+  NO_COLOR: '1',
+});
+
+/** Applies the D1 migrations (`migrations/`) to the database of a local state folder, as `npm run dev` does to its own. */
+export async function applyMigrations(persistTo: string, root = PROJECT_ROOT): Promise<void> {
+  await promisify(execFile)(join(root, 'node_modules', '.bin', 'wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], {
+    cwd: root,
+    env: wranglerEnv(root),
+  });
+}
 
 export interface StartedWorker {
   url: string;
   /** Everything wrangler printed, for assertions on logs and for failure messages. */
   output: () => string;
+  /** The port of wrangler's DevTools proxy to the Worker's V8 inspector. */
+  inspectorPort: number;
   stop: () => Promise<void>;
 }
 
@@ -16,6 +35,10 @@ export interface StartWorkerOptions {
   persistTo?: string;
   /** Extra `--var` bindings, e.g. DISCORD_API_BASE pointing at a fake. */
   vars?: Record<string, string>;
+  /** Another entry module than wrangler.toml's `main` (the memory benchmark's). */
+  script?: string;
+  /** Extra environment for wrangler, e.g. MINIFLARE_WORKERD_V8_FLAGS. */
+  env?: Record<string, string>;
   timeoutMs?: number;
 }
 
@@ -25,7 +48,7 @@ export interface StartWorkerOptions {
  */
 export async function startWorker(options: StartWorkerOptions = {}): Promise<StartedWorker> {
   const [port, inspectorPort] = [await freePort(), await freePort()];
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--show-interactive-dev-session=false', '--log-level', 'warn'];
+  const args = ['dev', ...(options.script ? [options.script] : []), '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--show-interactive-dev-session=false', '--log-level', 'warn'];
   if (options.persistTo) args.push('--persist-to', options.persistTo);
   for (const [k, v] of Object.entries(options.vars ?? {})) args.push('--var', `${k}:${v}`);
 
@@ -34,13 +57,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Sta
   const child: ChildProcess = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'wrangler'), args, {
     cwd: PROJECT_ROOT,
     detached: true,
-    env: {
-      ...process.env,
-      PATH: `${join(PROJECT_ROOT, 'node_modules', '.bin')}:${process.env.PATH}`,
-      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-      WRANGLER_SEND_METRICS: 'false',
-      NO_COLOR: '1',
-    },
+    env: { ...wranglerEnv(PROJECT_ROOT), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d) => (log += d));
@@ -71,7 +88,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Sta
     }
     try {
       const res = await fetch(`${url}/genres`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return { url, output: () => log, stop };
+      if (res.ok) return { url, output: () => log, inspectorPort, stop };
     } catch {
       // not listening yet
     }

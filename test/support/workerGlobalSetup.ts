@@ -6,7 +6,7 @@ import { modelObjects, writeGeneratedFiles } from '../../models/publish/modelFil
 import { readManifest } from '../../models/export/artifacts';
 import { ARTIFACTS_DIR, PROJECT_ROOT, sharedPaths } from '../../models/paths';
 import { scaledWeights } from './modelVariants';
-import { gradient, pngClaiming, pngInflatingTo, toJpeg, toPng, toWebp } from './imageFixtures';
+import { gradient, jpegClaiming, pngClaiming, pngInflatingTo, toJpeg, toPng, toWebp } from './imageFixtures';
 import { referenceCases } from './referenceCases';
 
 const WEBP_FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'webp');
@@ -32,6 +32,15 @@ function startPosterServer(poster: Uint8Array): Promise<Server> {
         for (let i = 0; i < 7; i++) res.write(Buffer.alloc(1024 * 1024, 0xff));
         res.end();
         return;
+      case '/redirect-loop':
+        res.writeHead(302, { location: '/redirect-loop' }).end();
+        return;
+      case '/declared-huge': {
+        // Declares more than the cap and never finishes: only the Content-Length check can answer quickly.
+        res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': String(6 * 1024 * 1024) });
+        res.write(Buffer.alloc(1024, 0xff));
+        return;
+      }
       case '/empty':
         res.writeHead(200, { 'content-type': 'image/jpeg' }).end();
         return;
@@ -69,6 +78,7 @@ export default async function setup(project: TestProject) {
     truncatedJpeg: b64(jpeg.slice(0, jpeg.length >> 1)),
     bomb: b64(pngClaiming(20_000)),
     thin: b64(pngClaiming(8, 100_000)),
+    jpegOverBudget: b64(jpegClaiming(jpeg, 1000, 1500)),
     inflationBomb: b64(pngInflatingTo(100, 100, 64 << 20)),
     gif: b64(new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00;')),
     text: b64(new TextEncoder().encode('definitely not an image')),

@@ -57,6 +57,8 @@ export interface FakeTmdbOptions {
   credential: string;
   /** Poster bytes by poster_path; other paths get a generated JPEG, unknown files a 404. */
   images?: Record<string, Uint8Array>;
+  /** Like TMDB's rate limit: an API request sooner than this after the previous one gets a 429. */
+  minApiIntervalMs?: number;
 }
 
 export interface FakeTmdb {
@@ -107,9 +109,29 @@ export async function startFakeTmdb(options: FakeTmdbOptions): Promise<FakeTmdb>
     return json(200, { page, results, total_pages: Math.ceil(matching.length / pageSize), total_results: matching.length });
   }
 
+  /**
+   * After a 429 with Retry-After, as TMDB does, every API request before it has passed (less 50 ms of timer
+   * slack) gets a 429 too; so does one closer than minApiIntervalMs to the previous. A client that does not
+   * wait shows as an extra 429 in `requests`.
+   */
+  let closedUntil = 0;
+  let lastApi = -Infinity;
+  const tooSoon: Canned = { status: 429, headers: { 'retry-after': '1' }, body: '{"status_code":25,"status_message":"rate limit"}' };
+
   function answer(path: string, query: URLSearchParams, headers: IncomingHttpHeaders): Canned {
+    if (path.startsWith('/3/')) {
+      const now = Date.now();
+      const early = now < closedUntil || now - lastApi < (options.minApiIntervalMs ?? 0);
+      lastApi = now;
+      if (early) return tooSoon;
+    }
     const i = queued.findIndex((q) => path.startsWith(q.prefix));
-    if (i >= 0) return queued.splice(i, 1)[0].answer;
+    if (i >= 0) {
+      const canned = queued.splice(i, 1)[0].answer;
+      const retryAfter = canned.status === 429 ? Number(canned.headers?.['retry-after']) : NaN;
+      if (retryAfter > 0) closedUntil = Date.now() + retryAfter * 1000 - 50;
+      return canned;
+    }
     if (path.startsWith(`${IMAGE_PREFIX}/`)) {
       const file = path.slice(IMAGE_PREFIX.length);
       const custom = options.images?.[file];

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { LIMITS } from '../../src/shared/limits';
+import { app } from '../../src/app';
 import { call, errorOf, fromB64, postForm, postJson, putModels, testEnv } from './helpers';
 
 beforeAll(() => putModels());
@@ -28,6 +29,8 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     ['truncated JPEG', () => postForm({ poster: fixture('truncatedJpeg') }), 400, 'invalid_image'],
     ['decompression bomb (20000 x 20000 header)', () => postForm({ poster: fixture('bomb') }), 413, 'image_too_large'],
     ['thin poster within the pixel cap (8 x 100000 header)', () => postForm({ poster: fixture('thin') }), 413, 'image_too_large'],
+    // Its scan holds a 150 x 224 image: decoding would fail as corrupt, so a 413 is the header's verdict.
+    ['JPEG whose header needs more than the decoding budget (4:4:4, 1000 x 1500)', () => postForm({ poster: fixture('jpegOverBudget') }), 413, 'image_too_large'],
     ['PNG whose image data inflates to 64 MiB behind a 100 x 100 header', () => postForm({ poster: fixture('inflationBomb') }), 400, 'invalid_image'],
     ['unknown multipart field', () => {
       const form = new FormData();
@@ -46,6 +49,10 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     ['posterUrl with another scheme', () => postJson({ posterUrl: 'file:///etc/passwd' }), 400, 'invalid_poster_url'],
     ['posterUrl on a host outside the allow-list', () => postJson({ posterUrl: 'http://169.254.169.254/latest' }), 400, 'poster_url_not_allowed'],
     ['posterUrl redirecting outside the allow-list', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/redirect-internal` }), 400, 'poster_url_not_allowed'],
+    ['posterUrl on an allowed host but another port', () => postJson({ posterUrl: `http://127.0.0.1:${Number(new URL(testEnv.POSTER_SERVER).port) + 1}/poster.jpg` }), 400, 'poster_url_not_allowed'],
+    ['posterUrl on an allowed host and port but another scheme', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER.replace('http:', 'https:')}/poster.jpg` }), 400, 'poster_url_not_allowed'],
+    ['posterUrl redirecting more than 3 times', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/redirect-loop` }), 422, 'poster_url_failed'],
+    ['posterUrl declaring more than the cap in its Content-Length', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/declared-huge` }), 413, 'poster_too_large'],
     ['posterUrl answering 404', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/missing` }), 422, 'poster_url_failed'],
     ['posterUrl larger than the cap', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/huge` }), 413, 'poster_too_large'],
     ['posterUrl that never answers', () => postJson({ posterUrl: `${testEnv.POSTER_SERVER}/slow` }), 422, 'poster_url_failed'],
@@ -56,6 +63,40 @@ describe('bad input gets a 4xx JSON error, never a 500', () => {
     const err = await errorOf(await send());
     expect(err).toMatchObject({ status, code });
     expect(err.message.length).toBeGreaterThan(5);
+  });
+
+  it('names neither the allowed hosts nor the list when refusing a posterUrl', async () => {
+    const err = await errorOf(await postJson({ posterUrl: 'https://evil.example:8443/x.jpg' }));
+    expect(err).toEqual({ status: 400, code: 'poster_url_not_allowed', message: 'posterUrl https://evil.example:8443 is not a host posters are downloaded from' });
+    expect(err.message).not.toContain('127.0.0.1');
+  });
+
+  it('counts the redirects it follows, and the Content-Length it is told', async () => {
+    expect((await errorOf(await postJson({ posterUrl: `${testEnv.POSTER_SERVER}/redirect-loop` }))).message).toBe('posterUrl redirected more than 3 times');
+    expect((await errorOf(await postJson({ posterUrl: `${testEnv.POSTER_SERVER}/declared-huge` }))).message).toBe(`poster is larger than ${LIMITS.posterMaxBytes} bytes`);
+  });
+
+  describe('without POSTER_URL_HOSTS, the default list: TMDB and Discord, https on the default port', () => {
+    const { POSTER_URL_HOSTS: _, ...env } = testEnv;
+    const posterUrl = (url: string) =>
+      app.request('/predict', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ posterUrl: url }) }, env);
+
+    it.each([
+      `${testEnv.POSTER_SERVER}/poster.jpg`,
+      'http://image.tmdb.org/t/p/w500/x.jpg',
+      'https://image.tmdb.org:8443/t/p/w500/x.jpg',
+      'https://cdn.discordapp.com.evil.example/attachments/1/2/x.png',
+    ])('refuses %s', async (url) => {
+      expect(await errorOf(await posterUrl(url))).toMatchObject({ status: 400, code: 'poster_url_not_allowed' });
+    });
+
+    // No network here: the download itself fails, after the allow-list let it through.
+    it.each(['https://image.tmdb.org/t/p/w500/x.jpg', 'https://image.tmdb.org:443/x.jpg', 'https://cdn.discordapp.com/attachments/1/2/x.png', 'https://media.discordapp.net/attachments/1/2/x.png'])(
+      'lets %s through to the download',
+      async (url) => {
+        expect((await errorOf(await posterUrl(url))).code).not.toBe('poster_url_not_allowed');
+      },
+    );
   });
 
   it('gives an empty poster the same error whether uploaded or downloaded from posterUrl', async () => {

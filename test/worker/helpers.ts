@@ -1,4 +1,4 @@
-import { createExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, type D1Migration } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { inject } from 'vitest';
 import { app } from '../../src/app';
@@ -6,7 +6,7 @@ import type { Env } from '../../src/env';
 import type { Health } from '../../src/shared/apiSchemas';
 import { objectKey, type ModelKey, type ModelManifest } from '../../src/shared/modelManifest';
 
-export const testEnv = env as unknown as Env & { POSTER_SERVER: string };
+export const testEnv = env as unknown as Env & { POSTER_SERVER: string; TEST_MIGRATIONS: D1Migration[] };
 
 export const fromB64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 

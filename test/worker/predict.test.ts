@@ -213,6 +213,9 @@ describe('meta routes', () => {
     const interactions = doc.paths['/interactions'].post;
     expect(schemaOf(interactions.requestBody!.content['application/json'].schema.$ref)).toBeDefined();
     expect(interactions.parameters?.map((p) => `${p.in} ${p.name}`).sort()).toEqual(['header x-signature-ed25519', 'header x-signature-timestamp']);
-    expect(Object.keys(interactions.responses).sort()).toEqual(['200', '400', '401', '405', '413', '503']);
+    expect(Object.keys(interactions.responses).sort()).toEqual(['200', '400', '401', '405', '409', '413', '503']);
+    // The answers of load and rate limiting, with their Retry-After.
+    expect(Object.keys(predict.responses)).toEqual(expect.arrayContaining(['429', '503']));
+    for (const status of ['429', '503']) expect((predict.responses[status] as { headers?: object }).headers).toHaveProperty('Retry-After');
   });
 });

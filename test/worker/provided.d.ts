@@ -14,7 +14,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** R2 key -> base64 bytes of every served model object */
     models: Record<string, string>;
-    fixtures: Record<'jpeg' | 'png' | 'webp' | 'webpLossy' | 'webpLossyDwebp' | 'bmp' | 'truncatedJpeg' | 'bomb' | 'thin' | 'inflationBomb' | 'gif' | 'text', string>;
+    fixtures: Record<'jpeg' | 'png' | 'webp' | 'webpLossy' | 'webpLossyDwebp' | 'bmp' | 'truncatedJpeg' | 'bomb' | 'thin' | 'jpegOverBudget' | 'inflationBomb' | 'gif' | 'text', string>;
     reference: ReferenceCase[];
     /** base64 fusion_head.onnx with its weights halved: answers differently from the published one */
     fusionHeadVariant: string;

@@ -112,7 +112,7 @@ export function problemMessage(problem: GenreProblem): string {
     case 'poster_too_large':
       return `That poster is ${mib(problem.size)}; the limit is ${mib(LIMITS.posterMaxBytes)}. Attach a smaller image.`;
     case 'poster_too_many_pixels':
-      return `That poster is ${problem.width}×${problem.height} pixels; the limit is ${LIMITS.posterMaxPixels.toLocaleString('en-US')} pixels and ${LIMITS.posterMaxSide} a side (web-size posters such as 780×1170 fit). Attach a smaller image.`;
+      return `That poster is ${problem.width}×${problem.height} pixels; the limit is ${LIMITS.posterMaxPixels.toLocaleString('en-US')} pixels and ${LIMITS.posterMaxSide} a side (web-size posters such as 500×750 fit). Attach a smaller image.`;
     case 'poster_download':
       return `I could not download the poster (${problem.detail}). Try attaching it again.`;
     case 'predict_rejected':
@@ -129,7 +129,7 @@ export function problemMessage(problem: GenreProblem): string {
 /** An error answer of the classifier (`{ error: { code, message } }` with its HTTP status) as a problem. */
 export function problemFromApiError(error: { status: number; code: string; message: string }): GenreProblem {
   if (error.status >= 500) return { kind: 'predict_unavailable' };
-  // Its message lists the allowed hosts: configuration, for the log (both modes log the error), not for users.
+  // Where the bot may download from is configuration, for the log (both modes log the error), not for users.
   if (error.code === 'poster_url_not_allowed') return { kind: 'poster_download', detail: 'it is not on a host this bot downloads from' };
   if (error.code.startsWith('poster_url') || error.code === 'invalid_poster_url') return { kind: 'poster_download', detail: error.message };
   return { kind: 'predict_rejected', detail: error.message };
