@@ -6,6 +6,7 @@ import { corsWhenConfigured } from './cors';
 import { interactionsRoute } from './discord/interactions';
 import type { AppEnv } from './env';
 import { log, requestLog } from './log';
+import { apiReferenceRoutes } from './routes/apiReference';
 import { feedbackRoute } from './routes/feedback';
 import { metaRoutes } from './routes/meta';
 import { predictRoute } from './routes/predict';
@@ -42,6 +43,7 @@ app.route('/', predictBatchRoute);
 app.route('/', feedbackRoute);
 app.route('/', interactionsRoute);
 app.route('/', siteRoutes);
+app.route('/', apiReferenceRoutes);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', {
@@ -51,6 +53,7 @@ app.openAPIRegistry.registerComponent('responses', 'MethodNotAllowed', {
 });
 
 // The 405 comes from the methodNotAllowed middleware above, for every path, so it is added to every operation here.
+// `redocly lint` with its recommended rules checks the document (test/web/apiReference.test.ts).
 app.get('/openapi.json', (c) => {
   const doc = app.getOpenAPI31Document({
     openapi: '3.1.0',
@@ -59,7 +62,14 @@ app.get('/openapi.json', (c) => {
       version: '1.0.0',
       description: 'Ranks Action, Animation, Comedy, Documentary, Drama, Horror and Others for a movie plot and/or poster.',
     },
+    // Relative: whichever origin serves this document, so that the reference at /docs sends its requests there.
+    servers: [{ url: '/', description: 'The origin that serves this document' }],
+    // Open unless an operation says otherwise: POST /predict and /predict/batch take a bearer token when API_TOKEN is set.
+    security: [],
   });
+  // The project publishes no licence: said so (an SPDX LicenseRef) rather than left out. Set on the document,
+  // whose type is OpenAPI 3.1's: the generator's config takes 3.0's license object, which has no `identifier`.
+  doc.info.license = { name: 'Proprietary: no licence is granted', identifier: 'LicenseRef-Proprietary' };
   for (const operations of Object.values(doc.paths ?? {})) {
     for (const operation of Object.values(operations)) {
       if (operation && typeof operation === 'object' && 'responses' in operation) operation.responses['405'] = { $ref: '#/components/responses/MethodNotAllowed' };

@@ -101,6 +101,7 @@ export const interactionsRoute = new OpenAPIHono<AppEnv>();
 interactionsRoute.openAPIRegistry.registerPath({
   method: 'post',
   path: '/interactions',
+  operationId: 'discordInteraction',
   summary: "Discord's HTTP interactions endpoint (serverless mode): PING, /genre, and its \"Correct genre…\" menu",
   request: {
     headers: z.object({

@@ -11,6 +11,7 @@ metaRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/health',
+    operationId: 'health',
     summary: 'Readiness: whether this isolate can answer POST /predict (it loads the models if need be)',
     responses: {
       200: { content: { 'application/json': { schema: healthResponse } }, description: 'The models serve every answer (ok) or some (degraded)' },
@@ -27,6 +28,7 @@ metaRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/genres',
+    operationId: 'genres',
     summary: 'The genre labels, in model output order',
     responses: { 200: { content: { 'application/json': { schema: genresResponse } }, description: 'Label order' } },
   }),

@@ -17,6 +17,7 @@ import { validationHook } from '../validation';
 const route = createRoute({
   method: 'post',
   path: '/predict',
+  operationId: 'predict',
   summary: 'Rank the seven genres for a plot and/or a poster',
   security: [{ bearer: [] }],
   request: {

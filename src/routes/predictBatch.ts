@@ -18,6 +18,7 @@ export const predictBatchRoute = new OpenAPIHono<AppEnv>();
 predictBatchRoute.openAPIRegistry.registerPath({
   method: 'post',
   path: '/predict/batch',
+  operationId: 'predictBatch',
   summary: 'Rank the seven genres for many movies in one call',
   description:
     `Each movie is answered exactly as POST /predict would answer it alone (the same fields, probabilities, warnings and cache), ` +

@@ -5,7 +5,7 @@ import { servedManifest } from '../modelStore';
 import { evaluationReportSchema } from '../shared/evaluationReport';
 import { storedExampleSchema, storedExamplesSchema, type StoredExamples } from '../shared/examples';
 import { LIMITS } from '../shared/limits';
-import { plotLength } from '../shared/plotText';
+import { plotLength, wordSpans } from '../shared/plotText';
 
 /**
  * Worker routes the web page (public/) needs beyond /predict: the example movies published to R2 by
@@ -64,8 +64,8 @@ export const siteRoutes = new OpenAPIHono<AppEnv>();
 // wrangler.toml routes "/" through the Worker (other methods get app.ts's JSON 405): the page for GET and HEAD.
 siteRoutes.get('/', (c) => c.env.ASSETS.fetch(c.req.raw));
 
-/** The plot limit and the API's own way of counting it, as an ES module for the page (which has no build step). */
-const PLOT_TEXT_MODULE = `export const PLOT_MAX_CHARS = ${LIMITS.plotMaxChars};\nexport const plotLength = ${plotLength};\n`;
+/** The plot limit and the API's own ways of counting characters and words, as an ES module for the page (which has no build step). */
+const PLOT_TEXT_MODULE = `export const PLOT_MAX_CHARS = ${LIMITS.plotMaxChars};\nexport const plotLength = ${plotLength};\nexport const wordSpans = ${wordSpans};\n`;
 
 siteRoutes.get('/plot-text.js', (c) => c.body(PLOT_TEXT_MODULE, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }));
 
@@ -73,6 +73,7 @@ siteRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/examples',
+    operationId: 'examples',
     summary: 'Example movies from the test split, for the web page',
     responses: {
       200: { content: { 'application/json': { schema: examplesResponse } }, description: 'Example movies' },
@@ -99,6 +100,7 @@ siteRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/examples/{file}',
+    operationId: 'examplePoster',
     summary: "An example movie's poster (JPEG)",
     request: { params: z.object({ file: z.string().openapi({ description: '`<tmdb_id>.jpg`', example: '603.jpg' }) }) },
     responses: {
@@ -131,6 +133,7 @@ siteRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/model',
+    operationId: 'model',
     summary: 'The model version POST /predict answers with, and its evaluation figures',
     responses: {
       200: { content: { 'application/json': { schema: modelResponse } }, description: 'Model information' },

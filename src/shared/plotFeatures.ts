@@ -1,4 +1,5 @@
 import { BertNormalizer } from '@huggingface/tokenizers';
+import { wordSpans } from './plotText';
 
 /** How a plot becomes the text model's sparse input; stored in the model manifest. */
 export interface PlotFeatureParams {
@@ -42,15 +43,12 @@ export interface PlotFeaturesWithPhrases extends PlotFeatures {
   phrases: PlotPhrase[][];
 }
 
-/** A word is a run of letters and digits; everything else separates words. */
-const WORD = /[\p{L}\p{N}]+/gu;
-
 // BERT's normalisation from @huggingface/tokenizers: lower case, accents stripped (NFD minus marks).
 const normalizer = new BertNormalizer({ type: 'BertNormalizer', lowercase: true, strip_accents: true, clean_text: false, handle_chinese_chars: false });
 
 /** The plot's words with their places in the text; a plot without any (only punctuation or emoji) has none. */
 export function plotWords(plot: string): PlotWord[] {
-  return Array.from(plot.matchAll(WORD), (m) => ({ text: normalizer.normalize(m[0]), start: m.index, end: m.index + m[0].length }));
+  return wordSpans(plot).map(({ start, end }) => ({ text: normalizer.normalize(plot.slice(start, end)), start, end }));
 }
 
 const FNV_OFFSET = 0x811c9dc5;

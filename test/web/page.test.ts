@@ -7,6 +7,7 @@ import type { ErrorBody, Prediction } from '../../src/shared/apiSchemas';
 import type { StoredExample } from '../../src/shared/examples';
 import { GENRES } from '../../src/shared/labels';
 import { LIMITS } from '../../src/shared/limits';
+import { errorText } from '../../public/js/errorText.js';
 import { gradient, toJpeg, toPng } from '../support/imageFixtures';
 import { othersPlot } from '../support/othersPlot';
 import { startTogether } from '../support/startTogether';
@@ -24,6 +25,10 @@ type Example = Omit<StoredExample, 'posterKey'> & { posterUrl: string };
 const PLOT = 'A retired hitman is pulled back into the criminal underworld for one last job, and a bloody war between rival gangs follows him home.';
 /** A dataset poster (Lock, Stock and Two Smoking Barrels), read from ../shared, never copied. */
 const POSTER = join(sharedPaths().dataset, 'posters', '100.jpg');
+
+/** The phone of the issue: 390 × 844 CSS pixels, a touch screen. */
+const PHONE = { width: 390, height: 844 };
+const TOUCH = { hasTouch: true, isMobile: true };
 
 /** A photo over the page's 1-megapixel upload limit, so the page scales it before sending. */
 const PHOTO = { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(toJpeg(gradient(1600, 1200), 1600, 1200)) };
@@ -46,8 +51,8 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-async function openPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
+async function openPage(viewport = { width: 1280, height: 900 }, device: { hasTouch?: boolean; isMobile?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport, ...device });
   contexts.push(context);
   await context.route('**/*', (route) => {
     const url = route.request().url();
@@ -86,9 +91,13 @@ async function shownResult(page: Page) {
     bars,
     topGenre: await page.locator('#top-genre').textContent(),
     topProbability: await page.locator('#top-probability').textContent(),
+    warnings: await page.locator('#warnings:not([hidden]) li').evaluateAll((items) => items.map((li) => ({ code: (li as HTMLElement).dataset.code, message: li.textContent }))),
+    // Timings and the model version are in the collapsed details.
+    detailsOpen: await page.locator('#answer-details').evaluate((d) => (d as HTMLDetailsElement).open),
     modelVersion: await page.locator('#model-version').textContent(),
     latency: await page.locator('#latency').textContent(),
-    tmdb: await page.locator('#tmdb-genres > li').evaluateAll((items) => items.map((li) => (li as HTMLElement).innerText.replace(/\s+/g, ' '))),
+    tmdb: await page.locator('#tmdb-genres > li').evaluateAll((items) => items.map((li) => (li as HTMLElement).innerText.replace(/\s+/g, ' ').trim())),
+    tagContrast: (await page.locator('#tmdb-contrast').isVisible()) ? await page.locator('#tmdb-contrast').textContent() : null,
     evidenceShown: await page.locator('#evidence').isVisible(),
     evidenceList: await page
       .locator('#evidence-list > li')
@@ -105,10 +114,16 @@ function expectShownMatches(shown: Awaited<ReturnType<typeof shownResult>>, api:
   expect(shown.bars.map((b) => b.top)).toEqual(api.genres.map((_, i) => i === 0));
   expect(shown.topGenre).toBe(api.top.genre);
   expect(shown.topProbability).toBe(percent(api.top.probability));
+  expect(shown.warnings).toEqual(api.warnings);
+  expect(shown.detailsOpen).toBe(false);
   expect(shown.modelVersion).toBe(api.modelVersion);
   expect(shown.latency).toMatch(/^\d+ ms$/);
   // Five TMDB genres, most likely first; the evidence legend, strongest first, only with a plot.
   expect(shown.tmdb).toEqual(api.tmdbGenres.slice(0, 5).map((g) => `${g.genre} ${percent(g.probability)}`));
+  // A likeliest tag that is one of the seven but not the main genre is explained, not left to look like a contradiction.
+  const firstTag = api.tmdbGenres[0].genre;
+  const contrasting = firstTag !== api.top.genre && (GENRES as readonly string[]).includes(firstTag);
+  expect(shown.tagContrast).toBe(contrasting ? `${firstTag} is the likeliest tag but not the main genre: each tag is judged on its own, while the main genre is the one of the seven that fits best against the other six.` : null);
   expect(shown.evidenceShown).toBe(Boolean(api.evidence?.plot.length));
   expect(shown.evidenceList).toEqual((api.evidence?.plot ?? []).map((e) => ({ phrase: e.text, weight: `weight ${e.weight.toFixed(2)}` })));
 }
@@ -144,12 +159,49 @@ async function barWidths(page: Page): Promise<string[]> {
 async function openWithExamples(): Promise<{ page: Page; examples: Example[] }> {
   const { examples } = (await (await fetch(`${worker.url}/examples`)).json()) as { examples: Example[] };
   const page = await openPage();
-  await expect.poll(() => page.locator('button.example').count()).toBe(examples.length);
+  // GET /examples may be slow while the Worker is cold (the first test of a run).
+  await expect.poll(() => page.locator('button.example').count(), { timeout: 10_000 }).toBe(examples.length);
   return { page, examples };
 }
 
 const classifyButton = (page: Page) => page.locator('#classify');
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+
+/** Whether the element is wholly inside the viewport (once any smooth scrolling has settled). */
+const inViewport = (page: Page, selector: string) =>
+  page.locator(selector).evaluate((node) => {
+    const box = node.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight && box.height > 0;
+  });
+
+/** The answer, or the error, is where the reader is: in view and focused. */
+async function expectRevealed(page: Page, selector: '#answer' | '#error') {
+  // The page starts a smooth scroll, then moves focus: wait until the target is in view and the page stays put
+  // for two frames, and check that it is still in view there.
+  await expect.poll(() => focusedId(page)).toBe(selector.slice(1));
+  await expect.poll(() => inViewport(page, selector)).toBe(true);
+  await page.waitForFunction(() => {
+    const y = window.scrollY;
+    return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(window.scrollY === y))));
+  });
+  expect(await inViewport(page, selector)).toBe(true);
+}
+
+/** A fact of the answer's details ("Based on", "Time", ...). */
+const fact = (page: Page, term: string) => page.locator('#answer-facts dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').textContent();
+
+/** The error as the page shows it: its own words, and the API's under "Technical details". */
+async function shownError(page: Page) {
+  const box = page.locator('#error');
+  await box.waitFor();
+  return {
+    title: await box.locator('.error-title').textContent(),
+    advice: await box.locator('.error-advice').textContent(),
+    detailsOpen: await box.locator('.error-details').evaluate((d) => (d as HTMLDetailsElement).open),
+    technical: await box.locator('.error-code').textContent(),
+    message: await box.locator('.error-message').textContent(),
+  };
+}
 
 /**
  * Holds the page's scaling of big posters (OffscreenCanvas.convertToBlob) until release(): a phone photo
@@ -201,6 +253,8 @@ describe('web page', () => {
     expect(html.headers.get('content-security-policy')).toContain("default-src 'self'");
     const body = await html.text();
     expect(body).not.toMatch(/(src|href)="(https?:)?\/\//);
+    // The header links the interactive API reference, not the raw JSON.
+    expect(body).toContain('<a href="/docs" id="api-link">API reference</a>');
 
     // A POST meant for /predict sent to the page's address gets a JSON answer that says so.
     const posted = await fetch(`${worker.url}/`, { method: 'POST', body: new URLSearchParams({ plot: 'A ghost haunts a family.' }) });
@@ -242,8 +296,12 @@ describe('web page', () => {
     expectShownMatches(shown, direct.json);
     // Compared as numbers: the browser serialises "83.60%" as "83.6%".
     expect((await barWidths(page)).map(parseFloat)).toEqual(direct.json.genres.map((g) => Number((g.probability * 100).toFixed(2))));
-    await expect.poll(() => page.locator('#status').textContent()).toContain(`Top genre: ${direct.json.top.genre}`);
-    expect(await page.locator('#result-meta').textContent()).toContain('plot + poster');
+    await expectRevealed(page, '#answer');
+    // What a screen reader reads on the focused answer.
+    expect((await page.locator('#answer').textContent())?.replace(/\s+/g, ' ')).toContain(`Main genre ${direct.json.top.genre} ${percent(direct.json.top.probability)}`);
+    expect(await fact(page, 'Based on')).toBe('the plot and the poster');
+    await page.locator('#answer-details summary').click();
+    expect(await fact(page, 'Time')).toMatch(/^\d+ ms from Classify to answer; the server (took \d+ ms|read it from its answer cache)/);
 
     await page.screenshot({ path: join(OUTPUT_DIR, 'page-desktop.png'), fullPage: true });
   });
@@ -254,7 +312,8 @@ describe('web page', () => {
     await page.getByRole('button', { name: 'Classify', exact: true }).click();
     const plotOnly = await postPredict(PLOT, undefined);
     expectShownMatches(await shownResult(page), plotOnly.json);
-    expect(await page.locator('#result-meta').textContent()).toContain(`From plot (${plotOnly.json.plotWords!.total} words) ·`);
+    expect(await fact(page, 'Based on')).toBe('the plot');
+    expect(await fact(page, 'Plot')).toBe(`${plotOnly.json.plotWords!.total} words, all read`);
     expect(await page.locator('#plot-words').isHidden()).toBe(true);
 
     await page.getByRole('button', { name: 'Clear' }).click();
@@ -270,7 +329,7 @@ describe('web page', () => {
     await page.getByRole('button', { name: 'Classify', exact: true }).click();
     const posterOnly = await postPredict(undefined, { bytes: await readFile(POSTER), name: '100.jpg' });
     expectShownMatches(await shownResult(page), posterOnly.json);
-    expect(await page.locator('#result-meta').textContent()).toContain('From poster ·');
+    expect(await fact(page, 'Based on')).toBe('the poster');
   });
 
   it('scales a poster over the API pixel limit down before uploading it', async () => {
@@ -284,11 +343,11 @@ describe('web page', () => {
     await page.setInputFiles('#poster', { name: 'big.png', mimeType: 'image/png', buffer: Buffer.from(big) });
     await page.getByRole('button', { name: 'Classify', exact: true }).click();
     await shownResult(page);
-    expect(await page.locator('#result-meta').textContent()).toContain('From poster ·');
+    expect(await fact(page, 'Based on')).toBe('the poster');
     expect(await page.locator('#poster-name').textContent()).toMatch(/^big\.png \(.+\), sent scaled to 816×1224$/);
   });
 
-  it("shows the API's error message when the input is rejected", async () => {
+  it("explains a rejected poster in plain words, with the API's code and message only under Technical details", async () => {
     const page = await openPage();
     const notImage = new TextEncoder().encode('this is a text file, not a poster\n'.repeat(20));
     await page.locator('#plot').fill(PLOT);
@@ -297,24 +356,57 @@ describe('web page', () => {
     await page.getByRole('button', { name: 'Classify', exact: true }).click();
     const direct = await postPredict(PLOT, { bytes: notImage, name: 'poster.jpg' });
     expect(direct.status).toBe(400);
-    const alert = page.getByRole('alert');
-    await alert.waitFor();
-    expect(await alert.locator('.error-message').textContent()).toBe(direct.json.error!.message);
-    expect(await alert.locator('.error-code').textContent()).toBe(`HTTP 400 · ${direct.json.error!.code}`);
+    const { code, message } = direct.json.error!;
+    const shown = await shownError(page);
+    expect({ title: shown.title, advice: shown.advice }).toEqual(errorText({ status: 400, code }));
+    expect(shown.title).not.toContain(code);
+    expect(shown.detailsOpen).toBe(false);
+    expect(shown.technical).toBe(`HTTP 400 · ${code}`);
+    expect(shown.message).toBe(message);
+    await expectRevealed(page, '#error');
     expect(await page.locator('#result').isHidden()).toBe(true);
     await page.screenshot({ path: join(OUTPUT_DIR, 'page-error.png') });
 
-    // Too long a plot: the counter warns, and the API's refusal is what the page reports.
     await page.getByRole('button', { name: 'Remove poster' }).click();
     // The empty drop zone (the file input's accessible name) no longer speaks of the removed file.
     expect(await page.locator('#drop-text').innerText()).toMatch(/^Choose a poster\s+or drop \/ paste an image here$/);
-    const longPlot = 'word '.repeat(1_100).trim();
+  });
+
+  it('blocks an over-long plot before sending it, and classifies its first 5,000 characters on request (on a phone)', async () => {
+    const page = await openPage(PHONE, TOUCH);
+    const predicts: string[] = [];
+    page.on('request', (r) => r.url() === `${worker.url}/predict` && predicts.push(r.method()));
+    const longPlot = `${'A haunted house swallows the family whole. '.repeat(125)}The end.`;
+    const chars = longPlot.length; // ASCII: characters are code units
+    const over = chars - LIMITS.plotMaxChars;
+    expect(over).toBeGreaterThan(0);
     await page.locator('#plot').fill(longPlot);
-    expect(await page.locator('#plot-count').getAttribute('class')).toContain('over');
+    expect(await page.locator('#plot-count').textContent()).toBe(`${chars.toLocaleString('en')} / 5,000 (${over} over)`);
+    expect(await page.locator('#plot').getAttribute('aria-invalid')).toBe('true');
     await page.getByRole('button', { name: 'Classify', exact: true }).click();
-    const tooLong = await postPredict(longPlot, undefined);
-    expect(tooLong.status).toBe(400);
-    await expect.poll(() => alert.locator('.error-message').textContent()).toBe(tooLong.json.error!.message);
+
+    await page.locator('#error').waitFor();
+    expect(await page.locator('#error .error-title').textContent()).toBe('The plot is too long');
+    expect(await page.locator('#error .error-details').count()).toBe(0); // nothing was sent: no API error to detail
+    expect(await page.locator('#error .error-advice').textContent()).toBe(
+      `It has ${chars.toLocaleString('en')} characters, and the classifier reads up to 5,000. Shorten it, or classify its first 5,000 characters.`,
+    );
+    await expectRevealed(page, '#error');
+    expect(predicts).toEqual([]);
+
+    // Its start, cut back to a whole word, is classified at once.
+    await page.getByRole('button', { name: 'Use the first 5,000 characters' }).click();
+    const kept = await page.locator('#plot').inputValue();
+    expect(longPlot.startsWith(kept)).toBe(true);
+    expect(kept.length).toBeLessThanOrEqual(LIMITS.plotMaxChars);
+    expect(kept.length).toBeGreaterThan(LIMITS.plotMaxChars - 20);
+    // The cut fell inside "house": back to the end of the word before it.
+    expect(kept).toMatch(/ haunted$/);
+    const answer = await shownResult(page);
+    expectShownMatches(answer, (await postPredict(kept, undefined)).json);
+    await expectRevealed(page, '#answer');
+    expect(predicts).toEqual(['POST']);
+    expect(await page.locator('#plot').getAttribute('aria-invalid')).toBeNull();
   });
 
   it('fills the form from an example with one click and classifies it', async () => {
@@ -330,7 +422,8 @@ describe('web page', () => {
     const poster = new Uint8Array(await (await fetch(`${worker.url}${example.posterUrl}`)).arrayBuffer());
     const direct = await postPredict(example.plot, { bytes: poster, name: `${example.id}.jpg` });
     expectShownMatches(shown, direct.json);
-    expect(await page.locator('#truth').textContent()).toContain(`Dataset label of “${example.title}”: ${example.genre}`);
+    const agrees = example.genre === direct.json.top.genre ? 'agrees' : 'disagrees';
+    expect(await page.locator('#truth').textContent()).toBe(`The dataset files “${example.title}” under ${example.genre}: the model ${agrees}.`);
   });
 
   it('names the TMDB genres Others most likely stands for, lists the top TMDB genres and highlights the evidence in the plot', async () => {
@@ -349,8 +442,9 @@ describe('web page', () => {
     expect(await page.locator('#others-hint').textContent()).toBe(
       `Others stands for 13 TMDB genres. On the test split's ${info.report.othersTop3.text.movies.toLocaleString('en')} Others movies, the three most likely of them held one of the movie's own genres ${percent(info.report.othersTop3.text.hitRate)} of the time (plot only model).`,
     );
-    expect(await page.locator('#tmdb-note').textContent()).toContain('independent');
-    await expect.poll(() => page.locator('#status').textContent()).toContain(`Top genre: Others (most likely ${named.join(', ')})`);
+    expect(await page.locator('#tmdb-note').textContent()).toContain('judged on its own');
+    expect(await page.locator('#genres-note').textContent()).toContain('Together they make 100%');
+    await expectRevealed(page, '#answer');
 
     const evidence = direct.json.evidence!.plot;
     expect(await page.locator('#evidence-heading').textContent()).toBe('What in the plot points to Others');
@@ -368,6 +462,18 @@ describe('web page', () => {
     // The strongest phrase is marked where the plot has it.
     expect(copy.marks.map((m) => m.rank)).toContain(1);
     await page.screenshot({ path: join(OUTPUT_DIR, 'page-others.png'), fullPage: true });
+  });
+
+  it("shows the answer's warnings in the API's own words, as part of the focused answer", async () => {
+    const plot = 'A ghost.';
+    const direct = await postPredict(plot, undefined);
+    expect(direct.json.warnings.map((w) => w.code)).toContain('plot_too_short');
+    const page = await openPage();
+    await page.locator('#plot').fill(plot);
+    await page.getByRole('button', { name: 'Classify', exact: true }).click();
+    expectShownMatches(await shownResult(page), direct.json);
+    await expectRevealed(page, '#answer');
+    expect(await page.locator('#answer #warnings').innerText()).toContain(direct.json.warnings[0].message);
   });
 
   it('highlights every occurrence of a phrase whatever its case, and shows markup in a plot as text', async () => {
@@ -388,24 +494,35 @@ describe('web page', () => {
     expect(await page.title()).not.toBe('pwned');
   });
 
-  it('says when the model read only the start of a long plot', async () => {
-    const plot = `${'The cat ran at us. '.repeat(210)}The end.`; // 1,052 words in 3,998 characters
+  it('marks evidence only among the words the model read, and greys out the rest of a long plot', async () => {
+    // 1,008 words in 3,844 characters: the model reads the first ghost but not the last.
+    const plot = `A ghost haunts the house. ${'The cat ran at us. '.repeat(200)}The ghost returns.`;
+    const direct = await postPredict(plot, undefined);
+    const { read, total } = direct.json.plotWords!;
+    expect([read, total]).toEqual([1_000, 1_008]);
+    const ghost = direct.json.evidence!.plot.findIndex((e) => e.text === 'ghost');
+    expect(ghost, 'the model names the ghost as evidence').toBeGreaterThanOrEqual(0);
+
     const page = await openPage();
     await page.locator('#plot').fill(plot);
     await page.getByRole('button', { name: 'Classify', exact: true }).click();
-    const shown = await shownResult(page);
-    const direct = await postPredict(plot, undefined);
-    expectShownMatches(shown, direct.json);
-    const { read, total } = direct.json.plotWords!;
-    expect(read).toBeLessThan(total);
-    expect(await page.locator('#plot-words').textContent()).toBe(`The model read the first ${read.toLocaleString('en')} of the plot's ${total.toLocaleString('en')} words; the rest did not count.`);
+    expectShownMatches(await shownResult(page), direct.json);
+    expect(await page.locator('#plot-words').textContent()).toBe("The model read the first 1,000 of the plot's 1,008 words; the greyed end did not count.");
+    expect(await fact(page, 'Plot')).toBe('1,008 words, the first 1,000 read');
+    const copy = await plotCopy(page);
+    expect(copy.text).toBe(plot);
+    // The 1,001st word on is the unread end, with no mark in it.
+    const unread = await page.locator('#plot-evidence .unread').textContent();
+    expect(unread).toBe('. The cat ran at us. The ghost returns.');
+    expect(await page.locator('#plot-evidence .unread mark').count()).toBe(0);
+    expect(copy.marks.filter((m) => m.rank === ghost + 1).map((m) => m.text)).toEqual(['ghost']);
   });
 
   it('counts a plot as the API does: an emoji is one character, and the limit falls where the API draws it', async () => {
     const page = await openPage();
     for (const [emoji, shown, over, status] of [
       [4994, '5,000 / 5,000', false, 200],
-      [4995, '5,001 / 5,000', true, 400],
+      [4995, '5,001 / 5,000 (1 over)', true, 400],
     ] as const) {
       const plot = `Lost. ${'🎬'.repeat(emoji)}`;
       await page.locator('#plot').fill(plot);
@@ -427,6 +544,7 @@ describe('web page', () => {
     const shown = await shownResult(page);
     const direct = await postPredict('A family moves into an old house where something evil waits in the cellar.', undefined);
     expectShownMatches(shown, direct.json);
+    await expectRevealed(page, '#answer');
   });
 
   it("shows the model's test figures and confusion matrix under How it works", async () => {
@@ -436,7 +554,12 @@ describe('web page', () => {
       image: { height: number; width: number };
       maxWords: number;
       decisionRule: { beta: number };
-      report: { fusion: { confusion: number[][]; balancedAccuracy: number } } | null;
+      report: {
+        fusion: { confusion: number[][]; balancedAccuracy: number };
+        text: { confusion: number[][] };
+        image: { bySource: Record<string, { count: number; accuracy: number }> };
+        calibration?: unknown;
+      } | null;
     };
     const page = await openPage();
     await expect.poll(() => page.locator('#footer-model').textContent()).toContain(info.version);
@@ -459,6 +582,71 @@ describe('web page', () => {
     expect(cells).toEqual(report.fusion.confusion);
     expect(await page.locator('#confusion thead th').count()).toBe(info.labels.length + 1);
     expect(await page.locator('#confusion tbody th .long').allTextContents()).toEqual(info.labels);
+    // One choice of model for the figures below the table.
+    await page.getByLabel('Plot only').check();
+    expect(await page.locator('#confusion-heading').textContent()).toBe('Confusion matrix: plot only');
+    const textCells = await page.locator('#confusion tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => Number(td.textContent))));
+    expect(textCells).toEqual(report.text.confusion);
+
+    // The poster collections by name, as many as the report has.
+    const sources = Object.keys(report.image.bySource);
+    expect(await page.locator('#sources tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.source))).toEqual(sources);
+    const names = await page.locator('#sources tbody th').allTextContents();
+    for (const [i, name] of names.entries()) expect(name, sources[i]).not.toBe(sources[i]);
+    expect(names).toContain('MovieLens 1M posters');
+    expect(await page.locator('#sources-note').textContent()).toMatch(new RegExp(`^The test split's posters come from ${['no', 'one', 'two', 'three', 'four'][sources.length]} collections`));
+    // No calibration in the report, no reliability diagram.
+    expect(await page.locator('#calibration-block').isHidden()).toBe(!report.calibration);
+  });
+
+  it('draws a reliability diagram, with its figures as a table, from the calibration in the evaluation report', async () => {
+    // The report's calibration as src/shared/evaluationReport.ts describes it: per head, 10 bins of the top probability.
+    const bins = (accuracies: (number | null)[], counts: number[]) =>
+      accuracies.map((accuracy, i) => ({ from: i / 10, to: (i + 1) / 10, count: counts[i], confidence: accuracy === null ? null : i / 10 + 0.06, accuracy }));
+    const calibration = {
+      fusion: { ece: 0.041, nll: 1.12, bins: bins([null, null, 0.21, 0.3, 0.38, 0.49, 0.58, 0.71, 0.8, 0.93], [0, 0, 40, 210, 380, 420, 390, 350, 400, 820]) },
+      text: { ece: 0.052, nll: 1.2, bins: bins([null, 0.1, 0.22, 0.3, 0.41, 0.5, 0.6, 0.7, 0.81, 0.9], [0, 3, 50, 200, 400, 400, 400, 350, 400, 807]) },
+      image: { ece: 0.03, nll: 1.6, bins: bins([null, 0.12, 0.25, 0.33, 0.44, 0.55, 0.66, null, null, null], [0, 30, 600, 900, 700, 500, 280, 0, 0, 0]) },
+    };
+    const page = await openPage(PHONE, TOUCH);
+    await page.route(`${worker.url}/model`, async (route) => {
+      const info = await (await route.fetch()).json();
+      await route.fulfill({ json: { ...info, report: { ...info.report, calibration } } });
+    });
+    await page.reload();
+    await page.locator('#calibration-block:not([hidden])').waitFor();
+
+    const shownBins = () =>
+      page.locator('#reliability-chart svg .bin').evaluateAll((groups) =>
+        groups.map((g) => ({ from: Number(g.getAttribute('data-from')), accuracy: Number(g.getAttribute('data-accuracy')), height: Number(g.querySelector('.bar')?.getAttribute('height')) })),
+      );
+    for (const key of ['fusion', 'image'] as const) {
+      if (key === 'image') await page.getByLabel('Poster only').check();
+      const filled = calibration[key].bins.filter((b) => b.accuracy !== null);
+      const drawn = await shownBins();
+      expect(drawn.map(({ from, accuracy }) => ({ from, accuracy }))).toEqual(filled.map((b) => ({ from: b.from, accuracy: b.accuracy })));
+      // Bar heights are in proportion to the share right.
+      const scale = drawn[0].height / drawn[0].accuracy;
+      for (const bin of drawn) expect(bin.height).toBeCloseTo(bin.accuracy * scale, 6);
+      // The same figures as a table, every bin, "—" for an empty one.
+      const rows = await page.locator('#calibration-table tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent)));
+      expect(rows).toEqual(
+        calibration[key].bins.map((b) => [
+          `${Math.round(b.from * 100)}%–${Math.round(b.to * 100)}%`,
+          b.count.toLocaleString('en'),
+          b.confidence === null ? '—' : percent(b.confidence),
+          b.accuracy === null ? '—' : percent(b.accuracy),
+        ]),
+      );
+      expect(await page.locator('#calibration-summary').textContent()).toContain(`differ by ${(calibration[key].ece * 100).toFixed(1)} points on average`);
+    }
+    // Described for screen readers: a labelled image, whose description points to the table.
+    const svg = page.locator('#reliability-chart svg');
+    expect(await svg.getAttribute('role')).toBe('img');
+    expect(await page.locator('#reliability-desc').textContent()).toContain('The table below the diagram lists every group.');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await page.locator('#calibration-block details summary').click();
+    await page.locator('#calibration-block').screenshot({ path: join(OUTPUT_DIR, 'page-phone-reliability.png') });
   });
 
   it('fits a 360 px phone screen', async () => {
@@ -480,6 +668,32 @@ describe('web page', () => {
     expect(await page.locator('#plot-evidence mark').count()).toBeGreaterThan(0);
     expect(await overflow()).toBeLessThanOrEqual(0);
     await page.locator('#result').screenshot({ path: join(OUTPUT_DIR, 'page-phone-others.png') });
+  });
+
+  it('on a 390 × 844 touch screen, brings the answer or the error into view and focuses it, and hides the keyboard hint', async () => {
+    const page = await openPage(PHONE, TOUCH);
+    expect(await page.locator('.keyboard-hint').isHidden()).toBe(true);
+    await page.locator('#plot').fill(PLOT);
+    await page.setInputFiles('#poster', POSTER);
+    expect(await inViewport(page, '#output')).toBe(false); // the answer panel starts below the fold
+    await page.getByRole('button', { name: 'Classify', exact: true }).tap();
+    await shownResult(page);
+    await expectRevealed(page, '#answer');
+    await page.screenshot({ path: join(OUTPUT_DIR, 'page-phone-answer.png') });
+
+    // An error after scrolling back up to the form is brought into view the same way.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('#plot').fill('?! … 👻');
+    await page.getByRole('button', { name: 'Classify', exact: true }).tap();
+    const shown = await shownError(page);
+    expect({ title: shown.title, advice: shown.advice }).toEqual(errorText({ status: 400, code: 'invalid_plot' }));
+    await expectRevealed(page, '#error');
+    await page.screenshot({ path: join(OUTPUT_DIR, 'page-phone-error.png') });
+  });
+
+  it('shows the keyboard hint where there is a mouse', async () => {
+    const page = await openPage();
+    expect(await page.locator('.keyboard-hint').isVisible()).toBe(true);
   });
 
   it('gives way to a newer request made while its poster is being scaled, and frees the button', async () => {
@@ -556,15 +770,17 @@ describe('web page', () => {
     const predicts: string[] = [];
     page.on('request', (r) => r.url() === `${worker.url}/predict` && predicts.push(r.method()));
     await page.locator('#plot').fill(PLOT);
-    await page.getByText('API token').click();
+    await page.getByText('Access token').click();
     await page.locator('#token').fill('secret\u200btoken'); // a zero-width space, as copied from a chat
     await page.getByRole('button', { name: 'Classify', exact: true }).click();
-    const alert = page.getByRole('alert');
-    await alert.waitFor({ timeout: 5_000 });
-    expect(await alert.locator('.error-message').textContent()).toMatch(/^The token contains characters that cannot be sent in a header/);
-    expect(await focusedId(page)).toBe('token');
+    await page.locator('#error').waitFor({ timeout: 5_000 });
+    expect(await page.locator('#error .error-title').textContent()).toBe('The access token cannot be sent');
+    await expectRevealed(page, '#error');
     expect(await classifyButton(page).textContent()).toBe('Classify');
     expect(predicts).toEqual([]);
+    // Its button leads to the token field.
+    await page.getByRole('button', { name: 'Enter the token' }).click();
+    expect(await focusedId(page)).toBe('token');
   });
 
   it('hides the previous result when a new request is rejected', async () => {
@@ -572,13 +788,13 @@ describe('web page', () => {
     await page.locator('#plot').fill(PLOT);
     await page.getByRole('button', { name: 'Classify', exact: true }).click();
     await shownResult(page);
-    await page.locator('#plot').fill('word '.repeat(1_100).trim());
+    await page.locator('#plot').fill('?!');
     await page.getByRole('button', { name: 'Classify', exact: true }).click();
-    await page.getByRole('alert').waitFor();
+    expect((await shownError(page)).technical).toBe('HTTP 400 · invalid_plot');
     expect(await page.locator('#result').isHidden()).toBe(true);
   });
 
-  it('keeps keyboard focus on Classify while it works and after, and ignores a second press meanwhile', async () => {
+  it('keeps keyboard focus on Classify while it works, ignores a second press meanwhile, then focuses the answer', async () => {
     const page = await openPage();
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -598,7 +814,7 @@ describe('web page', () => {
 
     release();
     await shownResult(page);
-    expect(await focusedId(page)).toBe('classify');
+    await expectRevealed(page, '#answer');
     expect(predicts).toEqual(['POST']);
   });
 

@@ -18,5 +18,5 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** The page's percent text for a probability (public/app.js `percent`). */
+/** The page's percent text for a probability (public/js/dom.js `percent`). */
 export const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
