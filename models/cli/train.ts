@@ -1,9 +1,12 @@
-// `npm run train [-- --data DIR --text-data DIR|none --out DIR --cache DIR --seed N --no-evaluate
+// `npm run train [-- --data DIR --text-data DIR|none --extra DIR... --out DIR --cache DIR --seed N --no-evaluate
 //   --char-ngrams 2,3,4,5|none --image-size HxW --poster-features all|final --text-epochs N]`: the whole pipeline
-//   (models/train/pipeline.ts); the flags select the variants that docs/decisions/ compares.
+//   (models/train/pipeline.ts); the flags select the variants that docs/decisions/ compares. `--extra` (repeatable)
+//   adds a folder of training-only rows, such as the corrections `npm run feedback:export` writes.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type TrainConfig } from '../config';
+import { manifestFile } from '../data/dataset';
 import { runSummaryLines, trainAll } from '../train/pipeline';
 import { ARTIFACTS_DIR, PROJECT_ROOT, sharedPaths } from '../paths';
 import { integer, runCli, UsageError } from './args';
@@ -31,6 +34,7 @@ await runCli(async () => {
     options: {
       data: { type: 'string', default: sharedPaths().dataset },
       'text-data': { type: 'string', default: sharedPaths().textDataset },
+      extra: { type: 'string', multiple: true, default: [] },
       out: { type: 'string', default: ARTIFACTS_DIR },
       cache: { type: 'string', default: join(PROJECT_ROOT, 'models', 'cache') },
       seed: { type: 'string' },
@@ -50,9 +54,12 @@ await runCli(async () => {
     },
     image: { ...DEFAULT_CONFIG.image, params: { ...DEFAULT_CONFIG.image.params, ...imageSize(values['image-size']) }, features: posterFeatures(values['poster-features']) },
   };
+  const extra = values.extra.map((dir) => resolve(dir));
+  for (const dir of extra) if (!existsSync(manifestFile(dir))) throw new UsageError(`--extra ${dir} has no manifest.csv`);
   const { run } = await trainAll({
     data: resolve(values.data),
     textData: values['text-data'] === 'none' ? undefined : resolve(values['text-data']),
+    extra,
     out: resolve(values.out),
     cache: resolve(values.cache),
     seed: integer('seed', values.seed, 42, 0, 2 ** 31 - 1),

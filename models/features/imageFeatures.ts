@@ -24,6 +24,8 @@ export interface ImageFeatures {
   problems: PosterProblem[];
   /** Movies whose features came from the cache rather than the encoder. */
   cached: number;
+  /** The sha256 of every poster read, by tmdb_id: the same poster under two ids is the same training example. */
+  posterSha: Map<number, string>;
 }
 
 export interface ImageFeatureOptions {
@@ -83,6 +85,7 @@ export async function extractImageFeatures(movies: Movie[], options: ImageFeatur
   const byId = new Map<number, Float32Array>();
   const problems: PosterProblem[] = [];
   const todo: { tmdbId: number; posterSha: string; bytes: Uint8Array }[] = [];
+  const shaById = new Map<number, string>();
   let cached = 0;
 
   for (const movie of movies) {
@@ -92,6 +95,7 @@ export async function extractImageFeatures(movies: Movie[], options: ImageFeatur
     }
     const bytes = await readFile(movie.posterPath);
     const posterSha = sha256(bytes);
+    shaById.set(movie.tmdbId, posterSha);
     const hit = cache.entries.get(posterSha);
     if (hit) {
       byId.set(movie.tmdbId, hit);
@@ -140,5 +144,5 @@ export async function extractImageFeatures(movies: Movie[], options: ImageFeatur
       await encoder.release();
     }
   }
-  return { byId, problems, cached };
+  return { byId, problems, cached, posterSha: shaById };
 }

@@ -232,10 +232,11 @@ export function trainBagModel(
         const p = logSoftmax(g);
         const wy = weights[y] / weightSum;
         for (let c = 0; c < K; c++) g[c] = wy * (Math.exp(p[c]) - (c === y ? 1 : 0));
-        // ... and the mean binary cross-entropy over rows × TMDB genres.
+        // ... and the mean binary cross-entropy over rows × TMDB genres; a row without any (a correction that
+        // named none) does not say which TMDB genres the movie lacks, so it adds nothing to that head.
         target.fill(0);
         for (const genre of train.tmdbGenres[r]) target[genre] = 1;
-        const bce = config.tmdbWeight / (batch.length * T);
+        const bce = train.tmdbGenres[r].length > 0 ? config.tmdbWeight / (batch.length * T) : 0;
         for (let c = 0; c < T; c++) t[c] = bce * (1 / (1 + Math.exp(-t[c])) - target[c]);
         dz.fill(0);
         accumulateHead(grad.genresW, grad.genresB, model.genres.w, z, g, K, dz);

@@ -5,6 +5,7 @@ import { tmdbGenreIndexes } from '../../src/shared/labels';
 import type { PlotFeatures } from '../../src/shared/plotFeatures';
 import { DEFAULT_CONFIG, type TrainConfig } from '../config';
 import { loadDataset, type Movie } from '../data/dataset';
+import { hasPosterFile, loadExtraRows, unseenRows } from '../data/extraRows';
 import { stratifiedSplit, writeSplit } from '../data/split';
 import { saveManifest, servedSizes, writeArtifacts } from '../export/artifacts';
 import { fusionHeadOnnx, imageHeadOnnx, textModelOnnx, type ImageHeadWeights, type TextModelWeights } from '../export/graphs';
@@ -28,6 +29,8 @@ export interface TrainArgs {
   data: string;
   /** Text-only dataset folder whose plots join the text model's training rows; undefined for none. */
   textData?: string;
+  /** Folders of extra rows (models/data/extraRows.ts): their plots and posters join the training split only. */
+  extra?: string[];
   out: string;
   cache: string;
   seed: number;
@@ -40,16 +43,6 @@ export interface TrainArgs {
 
 const byIds = <T>(ids: number[], map: Map<number, T>) => ids.map((id) => map.get(id)!);
 const logits = (rows: Float32Array[], bias: Float32Array) => rows.map((r) => r.map((v, c) => v + bias[c]));
-
-/**
- * Text-only rows that are not in the poster dataset (by tmdb_id or by the same overview): a movie of the
- * validation or test split must never reach training through the second folder.
- */
-export function extraTextRows(extra: Movie[], movies: Movie[]): Movie[] {
-  const ids = new Set(movies.map((m) => m.tmdbId));
-  const overviews = new Set(movies.map((m) => m.overview.toLowerCase()));
-  return extra.filter((m) => !ids.has(m.tmdbId) && !overviews.has(m.overview.toLowerCase()));
-}
 
 /** The whole pipeline: data -> features -> text model, image head, fusion, decision rule -> ONNX + manifest -> test evaluation. */
 export async function trainAll(args: TrainArgs) {
@@ -66,21 +59,31 @@ export async function trainAll(args: TrainArgs) {
   };
   await mkdir(args.out, { recursive: true });
 
-  const { movies, extra } = await stage('load data', async () => {
-    const movies = await loadDataset(args.data);
-    const extra = args.textData ? extraTextRows(await loadDataset(args.textData), movies) : [];
-    return { movies, extra };
-  });
+  const { movies, textOnly, extraRows } = await stage('load data', async () => ({
+    movies: await loadDataset(args.data),
+    textOnly: args.textData ? await loadDataset(args.textData) : [],
+    extraRows: await loadExtraRows(args.extra ?? []),
+  }));
   const byId = new Map(movies.map((m) => [m.tmdbId, m]));
   const split = stratifiedSplit(movies, args.seed);
   const labelsOf = (list: Movie[]) => Int32Array.from(list, (m) => m.label);
   const tmdbOf = (list: Movie[]) => list.map((m) => tmdbGenreIndexes(m.genres));
 
-  // Text: every plot's hashed n-grams; TF-IDF weights from the training plots (train split + text-only rows).
-  const plots = await stage('plot features', () => featuresWithProgress([...movies, ...extra], config, args.progress));
-  const plotOf = new Map([...movies, ...extra].map((m, i) => [m.tmdbId, plots[i]]));
+  // Posters first: an extra row with a dataset movie's poster is that movie, and must be known before training.
+  const imageEncoderPath = await writeFeatureEncoder();
+  const image = await stage('poster features', () =>
+    extractImageFeatures([...movies, ...extraRows.filter((m) => !byId.has(m.tmdbId) && hasPosterFile(m))], { modelPath: imageEncoderPath, params: config.image.params, cacheDir: args.cache, progress: args.progress }),
+  );
+  // A movie of the validation or test split must never reach training through another folder.
+  const extra = unseenRows(extraRows, movies, image.posterSha);
+  const textRows = unseenRows(textOnly, [...movies, ...extra.kept], image.posterSha).kept;
+
+  // Text: every plot's hashed n-grams; TF-IDF weights from the training plots (train split, text-only and extra rows).
+  const plotted = [...movies, ...textRows, ...extra.kept];
+  const plots = await stage('plot features', () => featuresWithProgress(plotted, config, args.progress));
+  const plotOf = new Map(plotted.map((m, i) => [m.tmdbId, plots[i]]));
   const hasWords = (m: Movie) => plotOf.get(m.tmdbId)!.ids.length > 0;
-  const textTrain = [...byIds(split.train, byId), ...extra].filter(hasWords);
+  const textTrain = [...byIds(split.train, byId), ...textRows, ...extra.kept].filter(hasWords);
   const textVal = byIds(split.validation, byId).filter(hasWords);
   const idf = fitIdf(textTrain.map((m) => plotOf.get(m.tmdbId)!), config.text.features.buckets, config.text.minDf);
   const textRow = (m: Movie): SparseRow => tfidfRow(plotOf.get(m.tmdbId)!, idf);
@@ -101,15 +104,12 @@ export async function trainAll(args: TrainArgs) {
   const textBag: BagModel = { ...textRun.model, table: dequantizeRows(quantizeRows(textRun.model.table, textRun.model.dim), textRun.model.dim) };
   const text: TextModelWeights = { idf, bag: textBag };
 
-  // Image: MobileNetV2 features of every poster (cached), a bag model over the standardised features.
-  const imageEncoderPath = await writeFeatureEncoder();
-  const image = await stage('poster features', () =>
-    extractImageFeatures(movies, { modelPath: imageEncoderPath, params: config.image.params, cacheDir: args.cache, progress: args.progress }),
-  );
-  const withPoster = (ids: number[]) => byIds(ids, byId).filter((m) => image.byId.has(m.tmdbId));
+  // Image: a bag model over the standardised MobileNetV2 features (train split and extra rows).
+  const decoded = (list: Movie[]) => list.filter((m) => image.byId.has(m.tmdbId));
+  const withPoster = (ids: number[]) => decoded(byIds(ids, byId));
   const headInputs = config.image.features === 'all' ? IMAGE_DIM : FINAL_FEATURES;
   const posterFeatures = (m: Movie) => image.byId.get(m.tmdbId)!.subarray(0, headInputs);
-  const imageTrain = withPoster(split.train);
+  const imageTrain = [...withPoster(split.train), ...decoded(extra.kept)];
   const imageVal = withPoster(split.validation);
   for (const [what, rows] of [['train split with a plot', textTrain], ['validation split with a plot', textVal], ['train split with a poster', imageTrain], ['validation split with a poster', imageVal]] as const) {
     if (rows.length === 0) throw new Error(`${args.data}: no movie in the ${what}; every head needs some`);
@@ -216,12 +216,14 @@ export async function trainAll(args: TrainArgs) {
     seconds: { ...seconds, total: Math.round((Date.now() - started) / 1000) },
     data: {
       movies: movies.length,
-      textOnlyMovies: extra.length,
+      textOnlyMovies: textRows.length,
+      extra: { folders: args.extra ?? [], rows: extraRows.length, leftOut: extra.leftOut, textRows: extra.kept.filter(hasWords).length, posterRows: decoded(extra.kept).length },
       withoutWords: movies.filter((m) => !hasWords(m)).map((m) => m.tmdbId),
       posterProblems: image.problems,
       imageFeaturesFromCache: image.cached,
       split: { train: split.train.length, validation: split.validation.length, test: split.test.length },
       textTrainingRows: textTrain.length,
+      imageTrainingRows: imageTrain.length,
     },
     config,
     seed: args.seed,

@@ -32,6 +32,13 @@ describe('training and evaluation commands', () => {
     expect(existsSync(join(cwd, 'out'))).toBe(false);
   });
 
+  it('train with an --extra folder without manifest.csv exits 2 naming the folder, before any work', async () => {
+    const run = runScript('models/cli/train.ts', ['--extra', join(cwd, 'nowhere'), '--out', join(cwd, 'out')], env, cwd);
+    expect(await run.exited).toBe(2);
+    expect(run.stderr().trim()).toBe(`error: --extra ${join(cwd, 'nowhere')} has no manifest.csv`);
+    expect(existsSync(join(cwd, 'out'))).toBe(false);
+  });
+
   it('evaluate on a folder without manifest.csv exits 1 naming the file', async () => {
     const run = runScript('models/cli/evaluate.ts', ['--data', join(cwd, 'nowhere')], env, cwd);
     expect(await run.exited).toBe(1);

@@ -129,6 +129,46 @@ describe('training pipeline on a tiny dataset', () => {
     expect(data.textTrainingRows).toBeGreaterThan(data.textOnlyMovies);
   });
 
+  it('trains on the rows of --extra folders, in the training split only, leaving out any movie of the dataset', async () => {
+    // Two folders as `npm run feedback:export` writes them: ids past 1e9, text_source=feedback, TMDB genres optional.
+    const fresh = await perGenre(PER_CLASS + 4, 1);
+    const feedbackRow = (row: Row, id: number, over: Partial<Row> = {}): Row => ({ ...row, tmdb_id: String(1_000_000_000 + id), genres: '', text_source: 'feedback', poster: `posters/${1_000_000_000 + id}.jpg`, ...over });
+    const both = fresh.map((r, i) => feedbackRow(r, i + 1, i % 2 ? {} : { genres: r.genres }));
+    const plotOnly = feedbackRow(rows[8], 20, { overview: fresh[0].overview.split(' ').reverse().join(' '), poster: '', poster_source: '' });
+    const posterOnly = feedbackRow(fresh[1], 21, { overview: '' });
+    const samePoster = feedbackRow(fresh[2], 22, { overview: 'A plot nobody wrote before, about a lighthouse keeper and a storm.' });
+    const samePlot = feedbackRow(fresh[3], 23, { overview: rows[4].overview.toUpperCase() });
+    const folder = async (name: string, list: Row[], posterOf: (row: Row) => string) => {
+      await mkdir(join(dir, name, 'posters'), { recursive: true });
+      for (const row of list) if (row.poster) await copyFile(posterOf(row), join(dir, name, row.poster));
+      await writeFile(join(dir, name, 'manifest.csv'), stringify(list, { header: true }));
+    };
+    const sharedPoster = (row: Row) => join(sharedPaths().dataset, fresh.find((f) => f.title === row.title)!.poster);
+    await folder('extra-1', [...both, plotOnly, posterOnly], sharedPoster);
+    // A dataset movie's poster under another id is that movie (rows[5] may be in the test split).
+    await folder('extra-2', [samePoster, samePlot], (row) => (row === samePoster ? join(dir, 'data', rows[5].poster) : sharedPoster(row)));
+
+    const withExtra = await trainAll(args({ out: join(dir, 'with-extra'), extra: [join(dir, 'extra-1'), join(dir, 'extra-2')] }));
+    const { data } = withExtra.run;
+    expect(data.extra).toEqual({
+      folders: [join(dir, 'extra-1'), join(dir, 'extra-2')],
+      rows: both.length + 4,
+      leftOut: [samePoster, samePlot].map((r) => Number(r.tmdb_id)),
+      textRows: both.length + 1,
+      posterRows: both.length + 1,
+    });
+    expect(data.textTrainingRows).toBe(trained.run.data.textTrainingRows + both.length + 1);
+    expect(data.imageTrainingRows).toBe(trained.run.data.imageTrainingRows + both.length + 1);
+    // The split, so validation and test, is the dataset's alone; the models learned from the extra rows.
+    expect(await readFile(join(dir, 'with-extra', 'split.json'), 'utf8')).toBe(await readFile(join(out(), 'split.json'), 'utf8'));
+    expect(withExtra.manifest.models).not.toEqual(trained.manifest.models);
+    // An id in two folders is one movie told twice: refused, naming both.
+    await folder('extra-3', [both[0]], sharedPoster);
+    await expect(trainAll(args({ out: join(dir, 'twice'), extra: [join(dir, 'extra-1'), join(dir, 'extra-3')] }))).rejects.toThrow(
+      `${join(dir, 'extra-3')}: tmdb_id ${both[0].tmdb_id} is also in ${join(dir, 'extra-1')}`,
+    );
+  });
+
   it('counts the rows it cannot use instead of dropping them silently', () => {
     const { data } = trained.run;
     expect(data.movies).toBe(GENRES.length * PER_CLASS);
