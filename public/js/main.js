@@ -4,6 +4,7 @@ import { clearError, clearOutput, setAnswerBusy, setStatus, showAnswer, showErro
 import { $, fill, number } from './dom.js';
 import { errorText, EXAMPLE_FAILED, TOKEN_NOT_SENDABLE, UNREACHABLE } from './errorText.js';
 import { examplePoster, loadExamples } from './examples.js';
+import { initFeedback, offerFeedback, withdrawFeedback } from './feedback.js';
 import { loadModelReport } from './modelReport.js';
 import { focusPlot, initPlotField, keepPlotStart, plotChars, plotMaxChars, plotText, plotTooLong, setPlot } from './plotField.js';
 import { currentPoster, initPosterField, posterForUpload, setPoster } from './posterField.js';
@@ -54,6 +55,7 @@ function stopRequest() {
   inFlight?.abort();
   inFlight = null;
   setBusy(false);
+  withdrawFeedback();
 }
 
 /**
@@ -107,6 +109,7 @@ async function classify() {
     if (controller !== inFlight) return;
     if (outcome.ok) {
       showAnswer(outcome.prediction, { plot, roundTripMs: outcome.roundTripMs, example, modelInfo });
+      offerFeedback({ plot, poster: poster?.blob, prediction: outcome.prediction });
       return;
     }
     showProblem({
@@ -167,6 +170,7 @@ for (const node of document.querySelectorAll('.origin')) node.textContent = loca
 fill({ plotMaxChars: number.format(plotMaxChars) });
 initPlotField(formEdited, () => form.requestSubmit());
 initPosterField(formEdited);
+initFeedback(() => tokenInput.value.trim());
 void loadExamples(useExample);
 void loadModelReport().then((info) => (modelInfo = info));
 document.documentElement.dataset.ready = 'true';

@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadDataset } from '../../models/data/dataset';
+import { exportFeedback, FEEDBACK_ID_OFFSET } from '../../models/feedback/exportFeedback';
 import { sharedPaths } from '../../models/paths';
 import type { ErrorBody, Prediction } from '../../src/shared/apiSchemas';
 import type { StoredExample } from '../../src/shared/examples';
@@ -816,6 +819,81 @@ describe('web page', () => {
     await shownResult(page);
     await expectRevealed(page, '#answer');
     expect(predicts).toEqual(['POST']);
+  });
+
+  it('takes a correction after an answer ("Wrong genre?"), by keyboard, and stores it with the input in D1 and R2', async () => {
+    const page = await openPage();
+    await page.locator('#plot').fill(PLOT);
+    await page.locator('#poster').setInputFiles(POSTER);
+    await page.locator('#classify').click();
+    const { topGenre } = await shownResult(page);
+    const open = page.locator('#feedback-open');
+    await expect.poll(() => open.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.locator('#feedback-form').isVisible()).toBe(false);
+
+    await open.focus();
+    await page.keyboard.press('Enter');
+    expect(await open.getAttribute('aria-expanded')).toBe('true');
+    // The six genres it did not answer, as radio buttons named by the legend; the first takes focus.
+    const genres = page.getByRole('group', { name: 'Its main genre is' }).getByRole('radio');
+    const names = await genres.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    expect(names).toEqual(GENRES.filter((g) => g !== topGenre).sort());
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe(names[0]);
+    expect(await page.locator('#feedback-predicted').textContent()).toBe(topGenre);
+
+    // Sending without a genre says so, where a screen reader hears it, and sends nothing.
+    const sent: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/feedback') && sent.push(r.postData() ?? ''));
+    await page.locator('#feedback-send').click();
+    expect(await page.getByRole('alert').textContent()).toBe('Choose the genre this movie belongs to.');
+    expect(await genres.first().evaluate((i) => i === document.activeElement)).toBe(true);
+    expect(sent).toEqual([]);
+
+    // Arrow keys move through the radio group as in any form; Space is not needed.
+    await page.keyboard.press('ArrowRight');
+    const genre = names[1];
+    expect(await genres.nth(1).isChecked()).toBe(true);
+    expect(await page.getByRole('alert').isVisible()).toBe(false);
+    await page.locator('.feedback-tags summary').click();
+    for (const tag of ['Crime', 'Thriller']) await page.getByRole('checkbox', { name: tag, exact: true }).check();
+    await page.locator('#feedback').screenshot({ path: join(OUTPUT_DIR, 'page-feedback.png') });
+
+    // A server that is busy: the correction is not lost, the form stays to send it again.
+    await page.route('**/feedback', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'overloaded', message: 'busy' } }) }), { times: 1 });
+    await page.locator('#feedback-send').click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('The classifier is busy right now: your correction was not saved. Wait a minute, then send it again.');
+    expect(await page.locator('#feedback-form').isVisible()).toBe(true);
+
+    const stored = page.waitForResponse((r) => r.url().endsWith('/feedback'));
+    await page.locator('#feedback-send').focus();
+    await page.keyboard.press('Enter');
+    const response = await stored;
+    expect(response.status()).toBe(201);
+    const { id } = (await response.json()) as { id: number };
+    const done = page.getByRole('status').filter({ hasText: 'Thank you' });
+    expect(await done.textContent()).toBe(`Thank you! Saved: this movie is ${genre}. Corrections like yours train the next model.`);
+    expect(await done.evaluate((node) => node === document.activeElement)).toBe(true);
+    expect(await page.locator('#feedback-form').isVisible()).toBe(false);
+    expect(await open.isVisible()).toBe(false);
+
+    // What was stored is the input classified, read back as the training pipeline reads it.
+    const body = JSON.parse(sent.at(-1)!) as { plot: string; poster: string; predicted: string; genre: string; tmdbGenres: string[]; modelVersion: string };
+    expect(body).toMatchObject({ plot: PLOT, predicted: topGenre, genre, tmdbGenres: ['Crime', 'Thriller'] });
+    const out = await mkdtemp(join(tmpdir(), 'genre-page-feedback-'));
+    try {
+      await exportFeedback({ out, persistTo: inject('wranglerState'), log: () => {} });
+      const row = (await loadDataset(out)).find((m) => m.tmdbId === FEEDBACK_ID_OFFSET + id)!;
+      expect([row.overview, GENRES[row.label], row.genres]).toEqual([PLOT, genre, ['Crime', 'Thriller']]);
+      expect(await readFile(row.posterPath)).toEqual(await readFile(POSTER));
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+
+    // A new answer can be corrected in turn.
+    await page.locator('#classify').click();
+    await shownResult(page);
+    expect(await open.isVisible()).toBe(true);
+    expect(await done.isVisible()).toBe(false);
   });
 
   it('loaded nothing from outside the Worker and threw no script errors', () => {
