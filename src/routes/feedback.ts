@@ -1,14 +1,11 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
-import { admitLargeBodies, inSlot, posterWork } from '../admission';
-import { errorBody, errorContent } from '../apiError';
-import { bearerAuth } from '../bearerAuth';
+import { inSlot, posterWork } from '../admission';
+import { errorContent } from '../apiError';
 import type { AppEnv } from '../env';
 import { storeCorrection } from '../feedback/store';
-import { rateLimited } from '../rateLimit';
 import { feedbackBody, feedbackResponse } from '../shared/apiSchemas';
-import { ADMISSION, LIMITS } from '../shared/limits';
 import { validationHook } from '../validation';
+import { inputGuards } from './inputGuards';
 import { inputFromJson } from './predict';
 
 const route = createRoute({
@@ -36,16 +33,7 @@ const route = createRoute({
 export const feedbackRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 // The limits of POST /predict, whose input a correction repeats.
-feedbackRoute.use('/feedback', rateLimited((env) => env.PREDICT_RATE_LIMIT));
-feedbackRoute.use('/feedback', bearerAuth);
-feedbackRoute.use(
-  '/feedback',
-  bodyLimit({
-    maxSize: LIMITS.requestMaxBytes,
-    onError: (c) => c.json(errorBody('body_too_large', `request body is larger than ${LIMITS.requestMaxBytes} bytes`), 413),
-  }),
-);
-feedbackRoute.use('/feedback', admitLargeBodies(posterWork, ADMISSION.lightBodyBytes));
+feedbackRoute.use('/feedback', ...inputGuards);
 
 feedbackRoute.openapi(route, async (c) => {
   const body = c.req.valid('json');

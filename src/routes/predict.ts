@@ -1,18 +1,17 @@
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { admitLargeBodies, inSlot, posterWork } from '../admission';
-import { errorBody, errorContent } from '../apiError';
+import { inSlot, posterWork } from '../admission';
+import { errorContent } from '../apiError';
 import { CACHE_NAME, cacheStatus } from '../answerCache';
-import { bearerAuth } from '../bearerAuth';
 import type { AppEnv, Env } from '../env';
-import { ADMISSION, LIMITS } from '../shared/limits';
+import { ADMISSION } from '../shared/limits';
 import { posterFromBase64, posterFromFile, posterFromUrl } from '../posterInput';
 import { predict, predictContext, type PredictOutcome } from '../predict';
-import { rateLimited, RATE_LIMIT_RETRY_AFTER_S } from '../rateLimit';
+import { RATE_LIMIT_RETRY_AFTER_S } from '../rateLimit';
 import { predictFormBody, predictJsonBody, predictResponse } from '../shared/apiSchemas';
 import { validationHook } from '../validation';
+import { inputGuards } from './inputGuards';
 
 const route = createRoute({
   method: 'post',
@@ -64,19 +63,7 @@ const route = createRoute({
 
 export const predictRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-predictRoute.use('/predict', rateLimited((env) => env.PREDICT_RATE_LIMIT));
-predictRoute.use('/predict', bearerAuth);
-
-// Refuse oversized bodies before they are parsed, by Content-Length or, for a chunked body, by counting.
-predictRoute.use(
-  '/predict',
-  bodyLimit({
-    maxSize: LIMITS.requestMaxBytes,
-    onError: (c) => c.json(errorBody('body_too_large', `request body is larger than ${LIMITS.requestMaxBytes} bytes`), 413),
-  }),
-);
-
-predictRoute.use('/predict', admitLargeBodies(posterWork, ADMISSION.lightBodyBytes));
+predictRoute.use('/predict', ...inputGuards);
 
 // A form body is parsed by workerd straight from the stream: hono's form validator would first copy the whole
 // body into an ArrayBuffer (a poster's bytes once more), unless the parsed form is already in its cache.

@@ -1,13 +1,10 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
-import { admitLargeBodies, posterWork } from '../admission';
-import { ApiError, errorBody, errorContent } from '../apiError';
-import { bearerAuth } from '../bearerAuth';
+import { ApiError, errorContent } from '../apiError';
 import type { AppEnv } from '../env';
-import { rateLimited } from '../rateLimit';
 import { batchEnvelope, batchMovie, batchRequest, batchResponse } from '../shared/apiSchemas';
-import { ADMISSION, LIMITS } from '../shared/limits';
+import { LIMITS } from '../shared/limits';
 import { firstIssue } from '../shared/zodIssue';
+import { inputGuards } from './inputGuards';
 import { inputFromJson, predictRequest } from './predict';
 
 type BatchResult = z.infer<typeof batchResponse>['results'][number];
@@ -38,16 +35,7 @@ predictBatchRoute.openAPIRegistry.registerPath({
 
 // The same limits as POST /predict, a batch counting as one request: its body takes the isolate's poster slot
 // when it may hold posters, and keeps it while its movies are answered one after another.
-predictBatchRoute.use('/predict/batch', rateLimited((env) => env.PREDICT_RATE_LIMIT));
-predictBatchRoute.use('/predict/batch', bearerAuth);
-predictBatchRoute.use(
-  '/predict/batch',
-  bodyLimit({
-    maxSize: LIMITS.requestMaxBytes,
-    onError: (c) => c.json(errorBody('body_too_large', `request body is larger than ${LIMITS.requestMaxBytes} bytes`), 413),
-  }),
-);
-predictBatchRoute.use('/predict/batch', admitLargeBodies(posterWork, ADMISSION.lightBodyBytes));
+predictBatchRoute.use('/predict/batch', ...inputGuards);
 
 async function readBatch(request: Request): Promise<unknown[]> {
   if (!/^application\/([a-z-.]+\+)?json/i.test(request.headers.get('content-type') ?? '')) {
