@@ -114,7 +114,8 @@ async function classify(workerUrl: string, way: Way, posterUrl: string, plot: st
     const { body, contentType, downloaded } = await requestBody(way, posterUrl, plot);
     const res = await fetch(`${workerUrl}/predict`, {
       method: 'POST',
-      headers: { 'content-type': contentType },
+      // no-store: each way must download and decode the poster, not read the answer cache.
+      headers: { 'content-type': contentType, 'cache-control': 'no-store' },
       // Node's fetch streams an async iterable (chunked); the DOM types do not know that.
       body: paced(body),
       duplex: 'half',

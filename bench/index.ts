@@ -50,7 +50,8 @@ interface ServerTimings {
 
 /** Round trip in ms, and the Worker's own breakdown of it. */
 async function post(url: string, sample: Sample, shape: Shape): Promise<[number, ServerTimings]> {
-  const [ms, res] = await timed(() => fetch(`${url}/predict`, { method: 'POST', body: form(sample, shape) }));
+  // no-store: the samples repeat, and a cached answer would time the cache, not the models.
+  const [ms, res] = await timed(() => fetch(`${url}/predict`, { method: 'POST', headers: { 'cache-control': 'no-store' }, body: form(sample, shape) }));
   if (!res.ok) throw new Error(`POST /predict answered ${res.status}: ${await res.text()}`);
   const { timings } = (await res.json()) as { timings: ServerTimings };
   return [ms, timings];

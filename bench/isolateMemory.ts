@@ -101,7 +101,9 @@ try {
   const usage = async () => (await client.send('Runtime.getHeapUsage')) as unknown as Usage;
   const collect = async () => void (await fetch(`${worker.url}/__gc`)).body?.cancel();
   const post = async (kind: keyof typeof bodies) => {
-    const res = await fetch(`${worker.url}/predict`, { method: 'POST', ...bodies[kind]() });
+    const { headers, body } = bodies[kind]() as { headers?: Record<string, string>; body: BodyInit };
+    // no-store: the same poster again must be decoded again, not read from the answer cache.
+    const res = await fetch(`${worker.url}/predict`, { method: 'POST', headers: { ...headers, 'cache-control': 'no-store' }, body });
     await res.body?.cancel();
     return res.status;
   };
