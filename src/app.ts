@@ -64,7 +64,7 @@ app.get('/openapi.json', (c) => {
     },
     // Relative: whichever origin serves this document, so that the reference at /docs sends its requests there.
     servers: [{ url: '/', description: 'The origin that serves this document' }],
-    // Open unless an operation says otherwise: POST /predict and /predict/batch take a bearer token when API_TOKEN is set.
+    // Open unless an operation says otherwise: POST /predict, /predict/batch and /feedback take a bearer token when API_TOKEN is set.
     security: [],
   });
   // The project publishes no licence: said so (an SPDX LicenseRef) rather than left out. Set on the document,

@@ -37,17 +37,9 @@ export interface ConfidenceBin {
   accuracy: number | null;
 }
 
-/** Accuracy of the top genre in bins of the top probability, `width` wide. */
+/** Accuracy of the top genre in bins of the top probability, `width` wide: calibration()'s bins, finer. */
 export function confidenceBins(probs: ArrayLike<number>[], labels: number[], width = 0.05): ConfidenceBin[] {
-  const n = Math.round(1 / width);
-  const bins = Array.from({ length: n }, (_, k) => ({ from: round(k * width), to: round((k + 1) * width), count: 0, right: 0 }));
-  probs.forEach((p, r) => {
-    const top = argmax(p);
-    const bin = bins[Math.min(n - 1, Math.floor(p[top] * n))];
-    bin.count++;
-    if (top === labels[r]) bin.right++;
-  });
-  return bins.map(({ right, ...b }) => ({ ...b, accuracy: b.count ? round(right / b.count) : null }));
+  return calibration(probs, labels, Math.round(1 / width)).bins.map(({ from, to, count, accuracy }) => ({ from, to, count, accuracy }));
 }
 
 /**

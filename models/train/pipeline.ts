@@ -127,9 +127,16 @@ export async function trainAll(args: TrainArgs) {
   );
   const imageHead: ImageHeadWeights = { ...scaling, bag: imageRun.model };
 
-  // Fusion and decision rule, fitted on the validation movies that have both inputs: the heads never trained on them.
+  // Each head's outputs on its validation movies, read by the fusion and the calibration. The fusion and the
+  // decision rule are fitted on the validation movies that have both inputs: the heads never trained on them.
+  const textOut = bagOutputs(textBag, textVal.map(textRow));
+  const imageOut = bagOutputs(imageRun.model, imageVal.map(posterRow));
+  const outputOf = (list: Movie[], out: BagOutputs[]) => {
+    const byMovie = new Map(list.map((m, i) => [m.tmdbId, out[i]]));
+    return (m: Movie) => byMovie.get(m.tmdbId)!;
+  };
   const fusionVal = textVal.filter((m) => image.byId.has(m.tmdbId));
-  const fusionData = fusionInputs(bagOutputs(textBag, fusionVal.map(textRow)), bagOutputs(imageRun.model, fusionVal.map(posterRow)), labelsOf(fusionVal), tmdbOf(fusionVal));
+  const fusionData = fusionInputs(fusionVal.map(outputOf(textVal, textOut)), fusionVal.map(outputOf(imageVal, imageOut)), labelsOf(fusionVal), tmdbOf(fusionVal));
   const fitted = await stage('fit fusion', () => fitFusion(fusionData, config.fusion));
   const crossFitted = crossFitFusion(fusionData, config);
   // Two ways to fuse the genres, each with its own decision rule: the fitted regression (its cross-fitted
@@ -150,8 +157,6 @@ export async function trainAll(args: TrainArgs) {
   // answers (topLabel.ts, docs/decisions/model-calibration.md), the kind chosen by cross-fitted ECE. The
   // ranking stays, so the decision rule's answers and balanced accuracy stay as they are. The text and image
   // maps apply to those answers only: the fusion reads the heads' own log-probabilities.
-  const textOut = bagOutputs(textBag, textVal.map(textRow));
-  const imageOut = bagOutputs(imageRun.model, imageVal.map(posterRow));
   const probabilities = (ruled: Float32Array[]) => ruled.map((l) => logSoftmax(l).map(Math.exp));
   const answers = {
     fusion: { list: fusionVal, ruled: logits(choice.logits, bias), tmdb: crossFitted.tmdb },

@@ -2,7 +2,7 @@
 // genres), and POST /feedback stores it with the plot and poster that were classified, to train the next model.
 import { $, el } from './dom.js';
 import { errorText, TOKEN_NOT_SENDABLE, UNREACHABLE } from './errorText.js';
-import { tokenSendable } from './predictRequest.js';
+import { postFeedback, tokenSendable } from './predictRequest.js';
 
 /** @typedef {import('./predictRequest.js').Prediction} Prediction */
 /** @typedef {{ plot: string, poster?: Blob, prediction: Prediction }} Answered the input as sent, and its answer */
@@ -22,15 +22,6 @@ let answered = null;
 let sending = null;
 /** @type {() => string} */
 let tokenOf = () => '';
-
-/** @param {Blob} blob */
-async function base64(blob) {
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  let binary = '';
-  // String.fromCharCode takes arguments: in chunks, or a 5 MB poster overflows the call stack.
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 /** @param {string} name @param {'radio' | 'checkbox'} type @param {string} value */
 const choice = (name, type, value) => el('label', {}, el('input', { type, name, value }), value);
@@ -104,19 +95,9 @@ async function send() {
   sending = controller;
   setSending(true);
   try {
-    const body = {
-      ...(plot ? { plot } : {}),
-      ...(poster ? { poster: await base64(poster) } : {}),
-      predicted: prediction.genres[0].genre,
-      genre,
-      ...(tmdbGenres.length ? { tmdbGenres } : {}),
-      modelVersion: prediction.modelVersion,
-    };
-    const headers = new Headers({ accept: 'application/json', 'content-type': 'application/json' });
-    if (token) headers.set('authorization', `Bearer ${token}`);
-    const res = await fetch('/feedback', { method: 'POST', headers, body: JSON.stringify(body), signal: controller.signal });
+    const outcome = await postFeedback({ plot, poster, predicted: prediction.genres[0].genre, genre, tmdbGenres, modelVersion: prediction.modelVersion, token, signal: controller.signal });
     if (controller !== sending) return;
-    if (res.ok) {
+    if (outcome.ok) {
       closeForm();
       openButton.hidden = true;
       done.textContent = `Thank you! Saved: this movie is ${genre}. Corrections like yours train the next model.`;
@@ -124,9 +105,8 @@ async function send() {
       done.focus();
       return;
     }
-    const json = await res.json().catch(() => undefined);
-    const text = errorText({ status: res.status, code: json?.error?.code });
-    showProblem(`${text.title}: your correction was not saved. ${res.status === 429 || res.status >= 500 ? 'Wait a minute, then send it again.' : text.advice}`);
+    const text = errorText(outcome);
+    showProblem(`${text.title}: your correction was not saved. ${outcome.status === 429 || outcome.status >= 500 ? 'Wait a minute, then send it again.' : text.advice}`);
   } catch {
     if (controller.signal.aborted) return;
     showProblem(`${UNREACHABLE.title}: your correction was not saved. Check your internet connection, then send it again.`);
